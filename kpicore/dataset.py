@@ -1,0 +1,130 @@
+"""The shipped dataset: CSV files under ``data/`` that seed a new database.
+
+``read_dataset`` validates every file against the pandera models of ``schemas``
+and refuses the whole dataset, naming file, row and column of each problem,
+before anything is written anywhere. ``build_from_legacy`` rebuilds the same
+files from the council's legacy scorecard export.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from kpicore import legacy
+from kpicore.validation import Problem, ValidationFailed, problems_from
+from schemas import AreaModel, MeasureModel, ObservationModel, TargetModel
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+FILES = ("areas", "measures", "targets", "observations")
+LEGACY_EXPORT = "legacy/scorecard-2022-11.txt"
+LEGACY_OVERRIDES = "legacy/overrides.csv"
+
+_BOOLEAN = {"true": True, "false": False}
+# Columns joined from the catalogue for a cross-table check: never the user's to fix.
+_JOINED = {"polarity", "unit", "lower_bound", "upper_bound"}
+
+
+def build_from_legacy(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+    """The dataset tables as read from the legacy export and its overrides in ``data_dir``."""
+    rows = legacy.read_rows(data_dir / LEGACY_EXPORT)
+    overrides = pd.read_csv(data_dir / LEGACY_OVERRIDES, dtype=str)
+    return legacy.to_dataset(rows, overrides)
+
+
+def write_dataset(tables: dict[str, pd.DataFrame], data_dir: Path) -> None:
+    """Write each table as ``<name>.csv``: plain numbers, ``true``/``false``, blanks for missing."""
+    for name in FILES:
+        frame = tables[name].copy()
+        for column in frame.columns:
+            if frame[column].dtype == bool:
+                frame[column] = frame[column].map({True: "true", False: "false"})
+            elif pd.api.types.is_float_dtype(frame[column]):
+                frame[column] = frame[column].map(_plain_number)
+        frame.to_csv(data_dir / f"{name}.csv", index=False, lineterminator="\n")
+
+
+def _plain_number(value: float) -> str:
+    """77.6 as ``77.6`` and 52.0 as ``52``; missing as blank."""
+    if pd.isna(value):
+        return ""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    return frame
+
+
+def _validate(model, frame: pd.DataFrame, source: str, checks: dict | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    schema = model.to_schema()
+    for column, allowed in (checks or {}).items():
+        schema = schema.update_column(
+            column, checks=[*schema.columns[column].checks, pa.Check.isin(sorted(allowed), name="known")]
+        )
+    try:
+        return schema.validate(frame, lazy=True), []
+    except pa.errors.SchemaErrors as errors:
+        problems = problems_from(errors, frame, source)
+        return frame, [p for p in problems if p.column not in _JOINED]
+
+
+def validate_tables(raw: dict[str, pd.DataFrame], source: str = "data") -> dict[str, pd.DataFrame]:
+    """Validate the four dataset tables together; raise ``ValidationFailed`` listing every problem."""
+    problems: list[Problem] = []
+    areas, found = _validate(AreaModel, raw["areas"], f"{source}/areas.csv")
+    problems += found
+
+    measures = raw["measures"].copy()
+    if "killer_kpi" in measures:
+        measures["killer_kpi"] = measures["killer_kpi"].map(
+            lambda v: _BOOLEAN.get(str(v).strip().lower(), v)
+        )
+    measures, found = _validate(
+        MeasureModel,
+        measures,
+        f"{source}/measures.csv",
+        {"area_id": set(raw["areas"].get("area_id", []))},
+    )
+    problems += found
+    catalogue = raw["measures"].set_index("measure_id") if "measure_id" in raw["measures"] else pd.DataFrame()
+    known = set(catalogue.index)
+
+    targets = raw["targets"].copy()
+    targets["polarity"] = targets["measure_id"].map(catalogue.get("polarity", pd.Series(dtype=str))).fillna("higher")
+    targets, found = _validate(TargetModel, targets, f"{source}/targets.csv", {"measure_id": known})
+    problems += found
+
+    observations = raw["observations"].copy()
+    for column in ("commentary", "performance_group"):
+        if column not in observations:
+            observations[column] = None
+    for column, default in (("unit", "percent"), ("lower_bound", None), ("upper_bound", None)):
+        joined = observations["measure_id"].map(catalogue.get(column, pd.Series(dtype=str)))
+        observations[column] = joined if default is None else joined.fillna(default)
+    observations, found = _validate(
+        ObservationModel, observations, f"{source}/observations.csv", {"measure_id": known}
+    )
+    problems += found
+    if problems:
+        raise ValidationFailed(problems)
+    return {
+        "areas": areas,
+        "measures": measures,
+        "targets": targets.drop(columns="polarity"),
+        "observations": observations.drop(columns=["unit", "lower_bound", "upper_bound"]),
+    }
+
+
+def read_dataset(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+    """Read and validate the dataset CSVs in ``data_dir``; nothing is written."""
+    missing = [name for name in FILES if not (data_dir / f"{name}.csv").exists()]
+    if missing:
+        raise ValidationFailed(
+            [Problem(f"{data_dir}/{name}.csv", None, None, "", "file is missing") for name in missing]
+        )
+    raw = {name: _read_csv(data_dir / f"{name}.csv") for name in FILES}
+    return validate_tables(raw, str(data_dir))

@@ -1,0 +1,121 @@
+"""Turn validation failures into problems a data owner can act on.
+
+Every problem names the file (or form), the row as the person sees it (the
+header is row 1, so the first data row is row 2), the column, the value found,
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+# A cross-column check fails on a whole row; this says which column a person must fix.
+_CHECK_COLUMN = {
+    "tolerance_on_worse_side": "tolerance",
+    "within_bounds": "value",
+    "whole_count": "value",
+    "bounds_in_order": "upper_bound",
+}
+
+_CHECK_MESSAGE = {
+    "tolerance_on_worse_side": (
+        "the tolerance must lie on the worse side of the target "
+        "(below it when higher is better, above it when lower is better)"
+    ),
+    "within_bounds": "is outside the measure's allowed range",
+    "whole_count": "a count must be a whole number",
+    "bounds_in_order": "the upper bound must be above the lower bound",
+    "finite": "must be a finite number",
+    "not_nullable": "is required",
+    "multiple_fields_uniqueness": "appears more than once",
+    "field_uniqueness": "appears more than once",
+    "column_in_dataframe": "this column is missing",
+    "column_in_schema": "this column is not expected",
+}
+
+
+class ValidationFailed(ValueError):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    row: int | None
+    column: str | None
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        found = f" '{self.value}'" if self.value not in ("", "nan", "None") else ""
+        return f"{where}:{found} {self.message}"
+
+
+def _message(check: str) -> str:
+    if check in _CHECK_MESSAGE:
+        return _CHECK_MESSAGE[check]
+    if match := re.match(r"isin\((.*)\)", check):
+        return f"must be one of {match[1]}"
+    if check.startswith("str_matches"):
+        return "is not in the expected form (ids: lower-case letters, digits, hyphens; months: YYYY-MM)"
+    if check.startswith("coerce_dtype") or check.startswith("dtype"):
+        return "must be a number" if "float" in check or "int" in check else f"has the wrong type ({check})"
+    if match := re.match(r"(greater_than_or_equal_to|less_than_or_equal_to|greater_than|less_than)\((.*)\)", check):
+        words = {
+            "greater_than_or_equal_to": "at least",
+            "less_than_or_equal_to": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }
+        return f"must be {words[match[1]]} {match[2]}"
+    return f"fails the check {check}"
+
+
+def problems_from(
+    errors: pa.errors.SchemaErrors,
+    frame: pd.DataFrame,
+    source: str,
+    row_of: dict | None = None,
+) -> list[Problem]:
+    """One problem per failing (row, column, check), in row order.
+
+    ``row_of`` maps the frame's index to the row number the person sees; by
+    default the index is a 0-based data row and the header is row 1.
+    """
+    problems: dict[tuple, Problem] = {}
+    for case in errors.failure_cases.itertuples(index=False):
+        check = str(case.check)
+        column = _CHECK_COLUMN.get(check, case.column)
+        if case.index is None or pd.isna(case.index):
+            row = None
+            value = "" if check.startswith("column_in") else str(case.failure_case)
+            if check.startswith("column_in"):
+                column = str(case.failure_case)
+        else:
+            row = (row_of or {}).get(case.index, int(case.index) + 2)
+            value = (
+                str(frame.at[case.index, column])
+                if column in frame.columns and case.index in frame.index
+                else str(case.failure_case)
+            )
+        message = _message(check)
+        if check == "within_bounds" and row is not None:
+            lower, upper = frame.at[case.index, "lower_bound"], frame.at[case.index, "upper_bound"]
+            allowed = f"{'no minimum' if pd.isna(lower) else f'{lower:g}'} to {'no maximum' if pd.isna(upper) else f'{upper:g}'}"
+            message = f"is outside the measure's allowed range ({allowed})"
+        key = (row, column, check)
+        problems.setdefault(key, Problem(source, row, column, value, message))
+    return sorted(problems.values(), key=lambda p: (p.row or 0, p.column or ""))

@@ -1,0 +1,6 @@
+"""pandera models for every table that crosses the project's boundary."""
+
+from schemas.catalogue import AreaModel, MeasureModel, TargetModel
+from schemas.observations import ObservationModel
+
+__all__ = ["AreaModel", "MeasureModel", "ObservationModel", "TargetModel"]
