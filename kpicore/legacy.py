@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from kpicore.periods import QUARTER_END_MONTHS, parse_period
-from kpicore.vocab import Frequency, Polarity, Unit
+from kpicore.vocab import Frequency, Unit
 
 RECONCILE_TOLERANCE = 0.15
 KILLER_MARK = "ⓘ"
@@ -207,13 +206,6 @@ def short_ids(names: list[str], min_length: int = 36) -> list[str]:
         duplicated = sorted({i for i in ids if ids.count(i) > 1})
         raise LegacyFormatError(f"measures with the same name: {', '.join(duplicated)}")
     return ids
-
-
-def proposed_tolerance(target: float, polarity: Polarity, share: float = 0.05) -> float:
-    """The tolerance 5% of the target on the worse side, rounded half up to 0.1."""
-    gap = Decimal(str(target)) * Decimal(str(share))
-    edge = Decimal(str(target)) + (gap if polarity is Polarity.LOWER else -gap)
-    return float(edge.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _comparator(cell: str, default_label: str) -> tuple[float | None, str | None]:

@@ -1,0 +1,5 @@
+import sys
+
+from kpicore.cli import main
+
+sys.exit(main())

@@ -1,0 +1,180 @@
+"""The scorecard rules of DESIGN.md section 3: bands, change, distance, direction of travel.
+
+All functions are pure and vectorised over a long frame with one row per
+measure and reported period. Missing is missing: a month without a value has
+no row (or a NaN value) and never counts as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from kpicore.periods import month_index
+from kpicore.vocab import Band, Direction, Frequency, PerformanceGroup, Polarity
+
+# Comparisons are made on figures stored to a few decimals; rounding the
+# differences first stops 5.3 - 4.3 = 0.9999999999999996 from missing a threshold.
+_PRECISION = 9
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tunable rule parameters, with the defaults of DESIGN.md 3.2 and 3.4."""
+
+    significance_margin: float = 2.0
+    """A worse value is significantly worse beyond this many tolerance gaps from target."""
+    persistence: int = 3
+    """A value worse in this many consecutive reported periods is significantly worse."""
+    default_tolerance: float = 0.05
+    """Share of the target proposed as tolerance, and the gap assumed without one."""
+
+
+def proposed_tolerance(target: float, polarity: Polarity | str, settings: Settings = Settings()) -> float:
+    """The tolerance proposed for a new target: a share of it on the worse side, rounded half up to 0.1.
+
+    90 → 85.5 when higher is better; 21.5 → 22.6 when lower is better.
+    """
+    gap = Decimal(str(target)) * Decimal(str(settings.default_tolerance))
+    edge = Decimal(str(target)) + (gap if Polarity(polarity) is Polarity.LOWER else -gap)
+    return float(edge.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def targets_in_force(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Add ``target`` and ``tolerance`` in force at each row's period.
+
+    ``frame`` has ``measure_id`` and ``period``; ``targets`` has ``measure_id,
+    from_period, target, tolerance``. A target applies from its period until the
+    next target of the same measure; before the first one there is none.
+    """
+    left = frame.assign(_month=frame["period"].map(month_index)).reset_index(names="_row")
+    right = targets.assign(_month=targets["from_period"].map(month_index))[
+        ["measure_id", "_month", "target", "tolerance"]
+    ]
+    merged = pd.merge_asof(
+        left.sort_values("_month"),
+        right.sort_values("_month"),
+        on="_month",
+        by="measure_id",
+        direction="backward",
+    )
+    merged = merged.set_index("_row").sort_index()
+    merged.index.name = frame.index.name
+    merged.index = frame.index
+    return merged.drop(columns="_month")
+
+
+def previous_values(frame: pd.DataFrame, frequency: pd.Series) -> pd.Series:
+    """Each row's value one period earlier (previous month, or previous quarter); NaN if missing."""
+    step = frequency.map(lambda f: Frequency(f).step_months)
+    month = frame["period"].map(month_index)
+    lookup = pd.Series(
+        frame["value"].to_numpy(),
+        index=pd.MultiIndex.from_arrays([frame["measure_id"], month]),
+    )
+    keys = pd.MultiIndex.from_arrays([frame["measure_id"], month - step])
+    return pd.Series(lookup.reindex(keys).to_numpy(), index=frame.index)
+
+
+def direction_of_travel(change: pd.Series, threshold: pd.Series | float = 1.0) -> pd.Series:
+    """``↑`` when change ≥ threshold, ``↓`` when change ≤ −threshold, ``→`` otherwise; blank without a change."""
+    rounded = change.round(_PRECISION)
+    arrows = np.select(
+        [rounded >= threshold, rounded <= -threshold],
+        [Direction.UP.value, Direction.DOWN.value],
+        Direction.FLAT.value,
+    )
+    return pd.Series(np.where(change.isna(), None, arrows), index=change.index, dtype=object)
+
+
+def bands(frame: pd.DataFrame, settings: Settings = Settings()) -> pd.Series:
+    """The band of each row (DESIGN.md 3.4).
+
+    ``frame`` has ``measure_id, period, value, target, tolerance, polarity`` and
+    holds every reported period of each measure (persistence looks back across
+    them, skipping months without a value). Rows with a NaN value are ``no_data``;
+    a value without a target, or of a neutral measure, is ``no_target``.
+    """
+    frame = frame.sort_values(["measure_id", "period"])
+    sign = frame["polarity"].map({Polarity.HIGHER: 1.0, Polarity.LOWER: -1.0, Polarity.NEUTRAL: np.nan})
+    value, target, tolerance = frame["value"], frame["target"], frame["tolerance"]
+    better_by = (sign * (value - target)).round(_PRECISION)
+    gap = (sign * (target - tolerance)).round(_PRECISION)
+    inside_tolerance = (sign * (value - tolerance)).round(_PRECISION) >= 0
+    assumed_gap = gap.fillna(settings.default_tolerance * target.abs())
+
+    has_value = value.notna()
+    judged = has_value & target.notna() & sign.notna()
+    met = judged & (better_by >= 0)
+    within = judged & ~met & tolerance.notna() & inside_tolerance
+    worse = judged & ~met & ~within
+    beyond_margin = worse & (better_by < -(settings.significance_margin * assumed_gap).round(_PRECISION))
+
+    reported = frame[has_value]
+    persistent = (
+        worse[has_value]
+        .astype(int)
+        .groupby(reported["measure_id"])
+        .transform(lambda s: s.rolling(settings.persistence).sum())
+        .eq(settings.persistence)
+        .reindex(frame.index, fill_value=False)
+    )
+    result = np.select(
+        [~has_value, ~judged, met, within, worse & (beyond_margin | persistent)],
+        [Band.NO_DATA, Band.NO_TARGET, Band.MET, Band.WITHIN_TOLERANCE, Band.SIGNIFICANTLY_WORSE],
+        Band.WORSE,
+    )
+    return pd.Series(result, index=frame.index, dtype=str).sort_index()
+
+
+def suggested_group(band: pd.Series) -> pd.Series:
+    """Good for met, Fair within tolerance, Poor when worse; blank otherwise (DESIGN.md 3.5)."""
+    return band.map(
+        {
+            Band.MET: PerformanceGroup.GOOD.value,
+            Band.WITHIN_TOLERANCE: PerformanceGroup.FAIR.value,
+            Band.WORSE: PerformanceGroup.POOR.value,
+            Band.SIGNIFICANTLY_WORSE: PerformanceGroup.POOR.value,
+        }
+    )
+
+
+def evaluate(
+    observations: pd.DataFrame,
+    measures: pd.DataFrame,
+    targets: pd.DataFrame,
+    settings: Settings = Settings(),
+) -> pd.DataFrame:
+    """Every reported figure with its target, tolerance, change, distance, arrow and band.
+
+    ``observations`` holds ``measure_id, period, value`` (current versions);
+    ``measures`` the catalogue. ``change`` and ``distance`` are unrounded; the
+    band of each row looks back over the measure's whole history.
+    """
+    catalogue = measures.set_index("measure_id")
+    frame = observations[observations["value"].notna()].reset_index(drop=True)
+    frame = targets_in_force(frame[["measure_id", "period", "value"]], targets)
+    frame["polarity"] = frame["measure_id"].map(catalogue["polarity"])
+    frequency = frame["measure_id"].map(catalogue["frequency"])
+    frame["previous_value"] = previous_values(frame, frequency)
+    frame["change"] = frame["value"] - frame["previous_value"]
+    frame["distance"] = frame["value"] - frame["target"]
+    frame["dot"] = direction_of_travel(
+        frame["change"], frame["measure_id"].map(catalogue["dot_threshold"])
+    )
+    frame["band"] = bands(frame, settings)
+    return frame
+
+
+def headline(evaluated: pd.DataFrame, as_at: str) -> pd.DataFrame:
+    """Each measure's band at its latest reported period up to ``as_at``, with that period.
+
+    A quarterly value therefore stands until the next quarter. Measures with no
+    figure up to ``as_at`` are absent.
+    """
+    upto = evaluated[evaluated["period"] <= as_at].sort_values("period")
+    latest = upto.groupby("measure_id").tail(1).set_index("measure_id")
+    return latest[["period", "value", "band", "target"]].rename(columns={"period": "status_period"})

@@ -1,0 +1,152 @@
+"""The scorecard: one row per measure, a window of months ending at a chosen period.
+
+This is the single source of the scorecard page's table, its downloads and the
+``python -m kpicore scorecard`` command (DESIGN.md section 4).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from kpicore.periods import window
+from kpicore.rules import evaluate, headline, suggested_group
+from kpicore.store import Snapshot
+from kpicore.vocab import Band, Unit
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LEADING_COLUMNS = [
+    "area", "measure_id", "measure", "killer_kpi", "performance_group", "dot", "change", "distance",
+]
+"""Columns before the months, in the order DESIGN.md section 4 fixes."""
+TRAILING_COLUMNS = ["comparator_note", "suggested_performance_group", "status", "status_period"]
+"""Columns after the specified ones: where the comparator comes from, the suggested
+group where none is recorded, and the headline status with the period it is at."""
+
+
+def latest_period(snapshot: Snapshot) -> str:
+    """The latest month with any figure."""
+    return str(snapshot.observations["period"].max())
+
+
+def build(
+    snapshot: Snapshot,
+    period: str | None = None,
+    months: int = 13,
+    area: str | None = None,
+) -> pd.DataFrame:
+    """The scorecard as at ``period`` (default: the latest month with data).
+
+    Columns, in order: ``area, measure_id, measure, killer_kpi,
+    performance_group, dot, change, distance``, one column per month
+    ``YYYY-MM`` oldest first, ``target, tolerance, comparator``, one
+    ``band_YYYY-MM`` per month, then ``TRAILING_COLUMNS``. ``change``,
+    ``distance`` and ``dot`` are for ``period`` itself (blank when it has no
+    figure); ``target`` and ``tolerance`` are those in force at ``period``;
+    derived figures are rounded to the unit's display precision. Rows follow the
+    council's order of areas and measures; ``area`` filters by area id.
+    """
+    period = period or latest_period(snapshot)
+    periods = window(period, months)
+    measures = snapshot.measures.merge(
+        snapshot.areas[["area_id", "name", "position"]].rename(
+            columns={"name": "area", "position": "area_position"}
+        ),
+        on="area_id",
+    ).sort_values(["area_position", "position"])
+    if area:
+        measures = measures[measures["area_id"] == area]
+    evaluated = evaluate(snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings)
+    evaluated = evaluated[evaluated["measure_id"].isin(measures["measure_id"])]
+    in_window = evaluated[evaluated["period"].isin(periods)]
+    values = in_window.pivot(index="measure_id", columns="period", values="value").reindex(
+        index=measures["measure_id"], columns=periods
+    )
+    month_bands = (
+        in_window.pivot(index="measure_id", columns="period", values="band")
+        .reindex(index=measures["measure_id"], columns=periods)
+        .fillna(Band.NO_DATA.value)
+        .add_prefix("band_")
+    )
+    current = in_window[in_window["period"] == period].set_index("measure_id")
+    from_targets = _targets_at(snapshot, measures["measure_id"], period)
+    recorded = snapshot.observations[snapshot.observations["period"] == period].set_index("measure_id")
+    status = headline(evaluated, period).reindex(measures["measure_id"])
+
+    table = measures.set_index("measure_id")
+    decimals = table["unit"].map(lambda u: Unit(u).decimals)
+    out = pd.DataFrame({"area": table["area"]}, index=table.index)
+    out["measure"] = table["name"]
+    out["killer_kpi"] = table["killer_kpi"].astype(bool)
+    out["performance_group"] = recorded["performance_group"].reindex(table.index)
+    out["dot"] = current["dot"].reindex(table.index)
+    out["change"] = _round(current["change"].reindex(table.index), decimals)
+    out["distance"] = _round(current["distance"].reindex(table.index), decimals)
+    out = out.join(values)
+    out["target"] = from_targets["target"]
+    out["tolerance"] = from_targets["tolerance"]
+    out["comparator"] = table["comparator_value"].astype(object).where(
+        table["comparator_value"].notna(), table["comparator_label"]
+    )
+    out = out.join(month_bands)
+    out["comparator_note"] = table["comparator_label"].where(table["comparator_value"].notna())
+    out["suggested_performance_group"] = suggested_group(status["band"]).where(
+        out["performance_group"].isna()
+    )
+    out["status"] = status["band"].fillna(Band.NO_DATA.value)
+    out["status_period"] = status["status_period"]
+    out = out.reset_index()
+    return out[["area", *out.columns.drop("area")]]
+
+
+def _round(series: pd.Series, decimals: pd.Series) -> pd.Series:
+    return pd.Series(
+        [np.nan if pd.isna(v) else round(v, d) + 0.0 for v, d in zip(series, decimals)],
+        index=series.index,
+    )
+
+
+def _targets_at(snapshot: Snapshot, measure_ids: pd.Series, period: str) -> pd.DataFrame:
+    upto = snapshot.targets[snapshot.targets["from_period"] <= period].sort_values("from_period")
+    return upto.groupby("measure_id").tail(1).set_index("measure_id").reindex(measure_ids)
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with ``'``.
+
+    OWASP CSV injection: a text cell starting with ``= + - @``, a tab or a
+    carriage return. Numbers are left as numbers, negative ones included.
+    """
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+            return "'" + value
+        return value
+
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(safe)
+    return frame
+
+
+def to_csv(scorecard: pd.DataFrame) -> bytes:
+    """The scorecard as UTF-8 CSV: plain numbers, ``true``/``false``, blanks for missing,
+    text cells neutralised against formula injection."""
+    frame = scorecard.copy()
+    frame["killer_kpi"] = frame["killer_kpi"].map({True: "true", False: "false"})
+    return to_csv_plain(frame)
+
+
+def to_csv_plain(frame: pd.DataFrame) -> bytes:
+    """Any table as UTF-8 CSV with plain numbers and text neutralised against formula injection."""
+    frame = neutralise_formulas(frame)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", float_format=_float_format)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _float_format(value: float) -> str:
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
