@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the page scripts: cached loaders and presentation tables."""
