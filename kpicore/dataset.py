@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kpicore import legacy
-from kpicore.validation import Problem, ValidationFailed, problems_from
+from kpicore.validation import Problem, ValidationFailed, numbers_or_problems, problems_from
 from schemas import AreaModel, MeasureModel, ObservationModel, TargetModel
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -24,7 +24,8 @@ LEGACY_OVERRIDES = "legacy/overrides.csv"
 
 _BOOLEAN = {"true": True, "false": False}
 # Columns joined from the catalogue for a cross-table check: never the user's to fix.
-_JOINED = {"polarity", "unit", "lower_bound", "upper_bound"}
+_JOINED_TO_TARGETS = ("polarity",)
+_JOINED_TO_OBSERVATIONS = ("unit", "lower_bound", "upper_bound")
 
 
 def build_from_legacy(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
@@ -59,17 +60,21 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _validate(model, frame: pd.DataFrame, source: str, checks: dict | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def _validate(
+    model, frame: pd.DataFrame, source: str, checks: dict | None = None, joined: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, list[Problem]]:
+    numeric = [name for name, column in model.to_schema().columns.items() if str(column.dtype).startswith(("float", "int"))]
+    frame, problems = numbers_or_problems(frame, numeric, source)
     schema = model.to_schema()
     for column, allowed in (checks or {}).items():
         schema = schema.update_column(
             column, checks=[*schema.columns[column].checks, pa.Check.isin(sorted(allowed), name="known")]
         )
     try:
-        return schema.validate(frame, lazy=True), []
+        return schema.validate(frame, lazy=True), problems
     except pa.errors.SchemaErrors as errors:
-        problems = problems_from(errors, frame, source)
-        return frame, [p for p in problems if p.column not in _JOINED]
+        problems += problems_from(errors, frame, source)
+        return frame, [p for p in problems if p.column not in joined]
 
 
 def validate_tables(raw: dict[str, pd.DataFrame], source: str = "data") -> dict[str, pd.DataFrame]:
@@ -95,18 +100,20 @@ def validate_tables(raw: dict[str, pd.DataFrame], source: str = "data") -> dict[
 
     targets = raw["targets"].copy()
     targets["polarity"] = targets["measure_id"].map(catalogue.get("polarity", pd.Series(dtype=str))).fillna("higher")
-    targets, found = _validate(TargetModel, targets, f"{source}/targets.csv", {"measure_id": known})
+    targets, found = _validate(
+        TargetModel, targets, f"{source}/targets.csv", {"measure_id": known}, _JOINED_TO_TARGETS
+    )
     problems += found
 
     observations = raw["observations"].copy()
     for column in ("commentary", "performance_group"):
         if column not in observations:
             observations[column] = None
-    for column, default in (("unit", "percent"), ("lower_bound", None), ("upper_bound", None)):
+    for column, default in zip(_JOINED_TO_OBSERVATIONS, ("percent", None, None)):
         joined = observations["measure_id"].map(catalogue.get(column, pd.Series(dtype=str)))
         observations[column] = joined if default is None else joined.fillna(default)
     observations, found = _validate(
-        ObservationModel, observations, f"{source}/observations.csv", {"measure_id": known}
+        ObservationModel, observations, f"{source}/observations.csv", {"measure_id": known}, _JOINED_TO_OBSERVATIONS
     )
     problems += found
     if problems:

@@ -67,6 +67,7 @@ def build(
     month_bands = (
         in_window.pivot(index="measure_id", columns="period", values="band")
         .reindex(index=measures["measure_id"], columns=periods)
+        .astype(object)
         .fillna(Band.NO_DATA.value)
         .add_prefix("band_")
     )

@@ -108,6 +108,8 @@ _DIRECTION: dict[Polarity, int] = {
     Polarity.NEUTRAL: 0,
 }
 _UNASSESSED = -1
+# Indexing this with a point-type code maps _UNASSESSED (-1) to the trailing None.
+_POINT_TYPE_OR_NONE = np.array((*_POINT_TYPES, None), dtype=object)
 
 
 class Limits(NamedTuple):
@@ -139,11 +141,7 @@ class Signal:
         first, last, count = self.positions[0], self.positions[-1], len(self.positions)
         limit = "upper" if self.direction == "above" else "lower"
         if self.rule is Rule.OUTSIDE_LIMITS:
-            noun = (
-                f"Point {first} is"
-                if count == 1
-                else f"Points {_join(self.positions)} are"
-            )
+            noun = f"Point {first} is" if count == 1 else f"Points {_join(self.positions)} are"
             return f"{noun} {self.direction} the {limit} process limit"
         if self.rule is Rule.TREND:
             return f"{self.direction.capitalize()} trend of {count} points ending at point {last} (from point {first})"
@@ -195,9 +193,7 @@ class SPCResult:
         if self.signals:
             lines.extend(f"{signal.describe()}." for signal in self.signals)
         elif self.message is None:
-            lines.append(
-                "No special cause variation: every point is within common cause variation."
-            )
+            lines.append("No special cause variation: every point is within common cause variation.")
         if self.variation is not None:
             latest = int(np.flatnonzero(reported)[-1]) + 1
             lines.append(f"Latest point (point {latest}): {self.variation.label}.")
@@ -216,26 +212,16 @@ def _join(numbers: Sequence[int]) -> str:
 
 def _starts_or_default(starts: np.ndarray | None, n: int) -> np.ndarray:
     """Series-start flags, defaulting to a single series; position 0 always starts one."""
-    flags = (
-        np.zeros(n, dtype=bool)
-        if starts is None
-        else np.array(starts, dtype=bool, copy=True)
-    )
+    flags = np.zeros(n, dtype=bool) if starts is None else np.array(starts, dtype=bool, copy=True)
     if flags.shape != (n,):
-        raise ValueError(
-            f"starts must have the same length as the data ({n}), not {flags.shape}"
-        )
+        raise ValueError(f"starts must have the same length as the data ({n}), not {flags.shape}")
     if n:
         flags[0] = True
     return flags
 
 
 def _check_length(name: str, length: int) -> None:
-    if (
-        isinstance(length, bool)
-        or not isinstance(length, (int, np.integer))
-        or length < 2
-    ):
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 2:
         raise ValueError(f"{name} must be an integer of at least 2, not {length!r}")
 
 
@@ -265,9 +251,7 @@ def sides_of_mean(values: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
     return np.nan_to_num(side, nan=0.0).astype(np.int8)
 
 
-def run_flags(
-    sides: np.ndarray, length: int = 7, *, starts: np.ndarray | None = None
-) -> np.ndarray:
+def run_flags(sides: np.ndarray, length: int = 7, *, starts: np.ndarray | None = None) -> np.ndarray:
     """Flag every point of a run: `length` or more consecutive points on one side of the mean.
 
     `sides` holds 1 (above), -1 (below) or 0 (exactly on the mean, which breaks a run).
@@ -281,9 +265,7 @@ def run_flags(
     return (above >= length) | (below >= length)
 
 
-def run_ends(
-    sides: np.ndarray, length: int = 7, *, starts: np.ndarray | None = None
-) -> np.ndarray:
+def run_ends(sides: np.ndarray, length: int = 7, *, starts: np.ndarray | None = None) -> np.ndarray:
     """Flag the points that complete a run: the `length`-th point on one side and each later one."""
     sides = np.asarray(sides)
     _check_length("length", length)
@@ -310,9 +292,7 @@ def _trend_steps(
     return _blocks(rising, starts), _blocks(falling, starts)
 
 
-def trend_flags(
-    values: np.ndarray, length: int = 7, *, starts: np.ndarray | None = None
-) -> np.ndarray:
+def trend_flags(values: np.ndarray, length: int = 7, *, starts: np.ndarray | None = None) -> np.ndarray:
     """Flag every point of a trend: `length` or more points each strictly above (below) the one before.
 
     Returns an int8 array: 1 for a point in an increasing trend, -1 in a decreasing trend,
@@ -336,22 +316,16 @@ def trend_flags(
     return direction
 
 
-def trend_ends(
-    values: np.ndarray, length: int = 7, *, starts: np.ndarray | None = None
-) -> np.ndarray:
+def trend_ends(values: np.ndarray, length: int = 7, *, starts: np.ndarray | None = None) -> np.ndarray:
     """Flag the points that complete a trend: 1 increasing, -1 decreasing, 0 otherwise."""
     values = np.asarray(values, dtype=float)
     _check_length("length", length)
     starts = _starts_or_default(starts, values.size)
     (up_pos, _), (down_pos, _) = _trend_steps(values, starts)
-    return (up_pos >= length - 2).astype(np.int8) - (down_pos >= length - 2).astype(
-        np.int8
-    )
+    return (up_pos >= length - 2).astype(np.int8) - (down_pos >= length - 2).astype(np.int8)
 
 
-def two_in_three_flags(
-    near: np.ndarray, sides: np.ndarray, *, starts: np.ndarray | None = None
-) -> np.ndarray:
+def two_in_three_flags(near: np.ndarray, sides: np.ndarray, *, starts: np.ndarray | None = None) -> np.ndarray:
     """Flag near-limit points that are two (or three) of three consecutive points near a limit.
 
     `near` is True for a point between the near limit (two sigma) and the process limit
@@ -365,9 +339,7 @@ def two_in_three_flags(
     flags = np.zeros(near.size, dtype=bool)
     if near.size < 3:
         return flags
-    same_side = (
-        (sides[:-2] == sides[1:-1]) & (sides[1:-1] == sides[2:]) & (sides[:-2] != 0)
-    )
+    same_side = (sides[:-2] == sides[1:-1]) & (sides[1:-1] == sides[2:]) & (sides[:-2] != 0)
     enough = near[:-2].astype(np.int8) + near[1:-1] + near[2:] >= 2
     window = same_side & enough & ~starts[1:-1] & ~starts[2:]
     covered = np.zeros(near.size, dtype=bool)
@@ -377,13 +349,9 @@ def two_in_three_flags(
     return near & covered
 
 
-def _assurance_codes(
-    target: np.ndarray, lpl: np.ndarray, upl: np.ndarray, direction: np.ndarray
-) -> np.ndarray:
+def _assurance_codes(target: np.ndarray, lpl: np.ndarray, upl: np.ndarray, direction: np.ndarray) -> np.ndarray:
     """Vectorised assurance: index into `_ASSURANCES` (0 for no assurance)."""
-    assessable = (
-        np.isfinite(target) & np.isfinite(lpl) & np.isfinite(upl) & (direction != 0)
-    )
+    assessable = np.isfinite(target) & np.isfinite(lpl) & np.isfinite(upl) & (direction != 0)
     above = target > upl
     below = target < lpl
     pass_code = _ASSURANCES.index(Assurance.CONSISTENT_PASS)
@@ -401,9 +369,7 @@ def _assurance_codes(
     return np.where(assessable, codes, 0)
 
 
-def assurance_type(
-    target: float | None, lpl: float, upl: float, improvement: Polarity | str
-) -> Assurance | None:
+def assurance_type(target: float | None, lpl: float, upl: float, improvement: Polarity | str) -> Assurance | None:
     """Whether a target is consistently passed, consistently failed, or hit and miss.
 
     Higher is better: target above the upper limit fails consistently, target below the
@@ -421,9 +387,7 @@ def assurance_type(
     return _ASSURANCES[code]
 
 
-def _segment_mean(
-    x: np.ndarray, use: np.ndarray, segment: np.ndarray, n_segments: int
-) -> np.ndarray:
+def _segment_mean(x: np.ndarray, use: np.ndarray, segment: np.ndarray, n_segments: int) -> np.ndarray:
     """Mean of x over the used elements of each segment; NaN for a segment with none."""
     total = np.bincount(segment, weights=np.where(use, x, 0.0), minlength=n_segments)
     count = np.bincount(segment, weights=use, minlength=n_segments)
@@ -472,9 +436,7 @@ def xmr_limits(
     y = _as_values(values)
     y = y[~np.isnan(y)]
     use = np.arange(y.size) < (y.size if baseline is None else baseline)
-    mean, amr = _segment_limits(
-        y, np.zeros(y.size, dtype=np.int64), 1, use, screen_outliers
-    )
+    mean, amr = _segment_limits(y, np.zeros(y.size, dtype=np.int64), 1, use, screen_outliers)
     m, a = float(mean[0]), float(amr[0])
     return Limits(
         m,
@@ -530,31 +492,22 @@ def _classify(
     centre, spread = mean[segment], amr[segment]
     sides = sides_of_mean(y, centre)
     with np.errstate(invalid="ignore"):
-        outside = (y > centre + LIMIT_FACTOR * spread) | (
-            y < centre - LIMIT_FACTOR * spread
-        )
-        near = ~outside & (
-            (y > centre + NEAR_FACTOR * spread) | (y < centre - NEAR_FACTOR * spread)
-        )
-    trend = np.where(assessed, trend_flags(y, trend_length, starts=starts), 0).astype(
-        np.int8
-    )
+        outside = (y > centre + LIMIT_FACTOR * spread) | (y < centre - LIMIT_FACTOR * spread)
+        near = ~outside & ((y > centre + NEAR_FACTOR * spread) | (y < centre - NEAR_FACTOR * spread))
+    trend = np.where(assessed, trend_flags(y, trend_length, starts=starts), 0).astype(np.int8)
     two = two_in_three_flags(near, sides, starts=starts)
     run = run_flags(sides, run_length, starts=starts)
 
     rule = np.select(
         [outside, trend != 0, two, run],
-        [
-            _RULES.index(r)
-            for r in (Rule.OUTSIDE_LIMITS, Rule.TREND, Rule.TWO_IN_THREE, Rule.RUN)
-        ],
+        [_RULES.index(r) for r in (Rule.OUTSIDE_LIMITS, Rule.TREND, Rule.TWO_IN_THREE, Rule.RUN)],
         default=_RULES.index(None),
     )
     moving = np.where(rule == _RULES.index(Rule.TREND), trend, sides)
     polarity = direction[segment]
     improving = moving * polarity
     code = np.select(
-        [rule == 0, (polarity == 0) & (moving > 0), polarity == 0, improving > 0],
+        [rule == _RULES.index(None), (polarity == 0) & (moving > 0), polarity == 0, improving > 0],
         [
             _POINT_TYPES.index(PointType.COMMON_CAUSE),
             _POINT_TYPES.index(PointType.NEUTRAL_HIGH),
@@ -582,9 +535,7 @@ def _as_values(values: Sequence[float | None]) -> np.ndarray:
     """Float array with NaN for missing (None, NaN, pd.NA); infinities are rejected."""
     y = pd.array(list(values), dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(y).any():
-        raise ValueError(
-            "values must be finite numbers or missing (None/NaN), not infinite"
-        )
+        raise ValueError("values must be finite numbers or missing (None/NaN), not infinite")
     return y
 
 
@@ -594,12 +545,8 @@ def _group_of_positions(n: int, rebase: Sequence[int] | None) -> np.ndarray:
         return np.zeros(n, dtype=np.int64)
     positions = sorted({int(p) for p in rebase})
     if any(p < 1 or p >= n for p in positions):
-        raise ValueError(
-            f"rebase positions must be between 1 and {n - 1} (0-based input positions)"
-        )
-    return np.searchsorted(
-        np.array(positions, dtype=np.int64), np.arange(n), side="right"
-    )
+        raise ValueError(f"rebase positions must be between 1 and {n - 1} (0-based input positions)")
+    return np.searchsorted(np.array(positions, dtype=np.int64), np.arange(n), side="right")
 
 
 def _signals(
@@ -636,9 +583,7 @@ def _signals(
     for side, direction in ((1, "above"), (-1, "below")):
         cluster: list[int] = []
         for index in np.flatnonzero(classified.two_in_three & (sides == side)):
-            if cluster and (
-                index - cluster[-1] > 2 or starts[cluster[-1] + 1 : index + 1].any()
-            ):
+            if cluster and (index - cluster[-1] > 2 or starts[cluster[-1] + 1 : index + 1].any()):
                 found.append(
                     Signal(
                         Rule.TWO_IN_THREE,
@@ -658,9 +603,7 @@ def _signals(
             )
     add_blocks(Rule.RUN, classified.run & (sides > 0), "above")
     add_blocks(Rule.RUN, classified.run & (sides < 0), "below")
-    return tuple(
-        sorted(found, key=lambda signal: (signal.positions[0], signal.positions[-1]))
-    )
+    return tuple(sorted(found, key=lambda signal: (signal.positions[0], signal.positions[-1])))
 
 
 def analyse(
@@ -687,14 +630,8 @@ def analyse(
     polarity = Polarity(improvement)
     _check_length("run_length", run_length)
     _check_length("trend_length", trend_length)
-    if baseline is not None and (
-        isinstance(baseline, bool)
-        or int(baseline) != baseline
-        or baseline < MIN_BASELINE
-    ):
-        raise ValueError(
-            f"baseline must be an integer of at least {MIN_BASELINE}, not {baseline!r}"
-        )
+    if baseline is not None and (isinstance(baseline, bool) or int(baseline) != baseline or baseline < MIN_BASELINE):
+        raise ValueError(f"baseline must be an integer of at least {MIN_BASELINE}, not {baseline!r}")
     values_all = _as_values(values)
     group_all = _group_of_positions(values_all.size, rebase)
     n_groups = int(group_all[-1]) + 1 if values_all.size else 1
@@ -719,15 +656,12 @@ def analyse(
 
     mean, amr = classified.mean[group_all], classified.amr[group_all]
     point_type = np.full(values_all.size, None, dtype=object)
-    point_type[reported] = np.array((*_POINT_TYPES, None), dtype=object)[
-        classified.point_type
-    ]
+    point_type[reported] = _POINT_TYPE_OR_NONE[classified.point_type]
+    # Points of an unassessed group have no mean, so no rule can fire on them.
     rule = np.full(values_all.size, None, dtype=object)
-    rule[reported] = np.array(_RULES, dtype=object)[
-        np.where(classified.assessed, classified.rule, 0)
-    ]
+    rule[reported] = np.array(_RULES, dtype=object)[classified.rule]
     special = np.zeros(values_all.size, dtype=bool)
-    special[reported] = classified.assessed & (classified.rule > 0)
+    special[reported] = classified.rule != _RULES.index(None)
     points = pd.DataFrame(
         {
             "value": values_all,
@@ -788,13 +722,9 @@ def analyse_many(
         raise ValueError("frame has rows with a missing measure_id or period")
     order = np.lexsort((period_codes, measure_codes))
     ordered_measures, ordered_periods = measure_codes[order], period_codes[order]
-    repeated = (ordered_measures[1:] == ordered_measures[:-1]) & (
-        ordered_periods[1:] == ordered_periods[:-1]
-    )
+    repeated = (ordered_measures[1:] == ordered_measures[:-1]) & (ordered_periods[1:] == ordered_periods[:-1])
     if repeated.any():
-        raise ValueError(
-            "frame has more than one row for the same measure_id and period"
-        )
+        raise ValueError("frame has more than one row for the same measure_id and period")
 
     measure_index = pd.Index(measures, name="measure_id")
     direction_series = measure_index.to_series().map(improvement).map(_DIRECTION)
@@ -807,13 +737,9 @@ def analyse_many(
     direction = direction_series.to_numpy(dtype=np.int64)
     targets = np.full(len(measures), np.nan)
     if target is not None:
-        targets = pd.to_numeric(measure_index.to_series().map(target)).to_numpy(
-            dtype=float, na_value=np.nan
-        )
+        targets = pd.to_numeric(measure_index.to_series().map(target)).to_numpy(dtype=float, na_value=np.nan)
 
-    values = pd.to_numeric(frame["value"], errors="raise").to_numpy(
-        dtype=float, na_value=np.nan
-    )[order]
+    values = pd.to_numeric(frame["value"], errors="raise").to_numpy(dtype=float, na_value=np.nan)[order]
     if np.isinf(values).any():
         raise ValueError("values must be finite numbers or missing (NaN), not infinite")
     reported = ~np.isnan(values)
@@ -836,10 +762,8 @@ def analyse_many(
     latest_type = np.full(n_segments, _UNASSESSED)
     has_points = count > 0
     latest_type[has_points] = classified.point_type[np.cumsum(count)[has_points] - 1]
-    variation = np.array((*_POINT_TYPES, None), dtype=object)[latest_type]
-    assurance = np.array(_ASSURANCES, dtype=object)[
-        _assurance_codes(targets, lpl, upl, direction)
-    ]
+    variation = _POINT_TYPE_OR_NONE[latest_type]
+    assurance = np.array(_ASSURANCES, dtype=object)[_assurance_codes(targets, lpl, upl, direction)]
     return pd.DataFrame(
         {
             "n_points": count,

@@ -64,6 +64,26 @@ class Problem:
         return f"{where}:{found} {self.message}"
 
 
+def numbers_or_problems(
+    frame: pd.DataFrame, columns: list[str], source: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Convert ``columns`` to numbers; every non-blank cell that is not one is a problem.
+
+    Rows with such a cell are dropped from the returned frame, so that later
+    checks neither crash on text nor report the same cell twice.
+    """
+    frame = frame.copy()
+    problems, bad_rows = [], set()
+    for column in [c for c in columns if c in frame.columns]:
+        text = frame[column]
+        numbers = pd.to_numeric(text, errors="coerce")
+        for index in text.index[numbers.isna() & text.notna() & (text.astype(str).str.strip() != "")]:
+            problems.append(Problem(source, int(index) + 2, column, str(text[index]), "must be a number"))
+            bad_rows.add(index)
+        frame[column] = numbers
+    return frame.drop(index=sorted(bad_rows)), problems
+
+
 def _message(check: str) -> str:
     if check in _CHECK_MESSAGE:
         return _CHECK_MESSAGE[check]
@@ -113,7 +133,9 @@ def problems_from(
             )
         message = _message(check)
         if check == "within_bounds" and row is not None:
-            lower, upper = frame.at[case.index, "lower_bound"], frame.at[case.index, "upper_bound"]
+            lower, upper = (
+                pd.to_numeric(frame.at[case.index, bound], errors="coerce") for bound in ("lower_bound", "upper_bound")
+            )
             allowed = f"{'no minimum' if pd.isna(lower) else f'{lower:g}'} to {'no maximum' if pd.isna(upper) else f'{upper:g}'}"
             message = f"is outside the measure's allowed range ({allowed})"
         key = (row, column, check)

@@ -10,12 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-# `.venv/bin/pytest tests/...` does not put the repository root on sys.path by itself.
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from kpicore.spc import (  # noqa: E402
+from kpicore.spc import (
     LIMIT_FACTOR,
     NEAR_FACTOR,
     TOO_FEW_MESSAGE,
@@ -33,7 +28,9 @@ from kpicore.spc import (  # noqa: E402
     two_in_three_flags,
     xmr_limits,
 )
-from kpicore.vocab import Polarity  # noqa: E402
+from kpicore.vocab import Polarity
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def sides(text: str) -> np.ndarray:
@@ -144,6 +141,13 @@ def test_longer_trend_flags_every_point_and_completes_at_each_from_the_seventh()
 def test_turning_point_shared_by_two_trends_takes_the_later_direction():
     values = np.array([7, 6, 5, 4, 3, 2, 1, 2, 3, 4, 5, 6, 7], dtype=float)
     assert trend_flags(values, 7).tolist() == [-1] * 6 + [1] * 7
+
+
+def test_a_trend_ending_before_a_tie_keeps_its_own_direction():
+    # NHSRplotthedots v0.2.2 labels point 7 here "decreasing" (it reads the sign of the tie);
+    # we take each trend's direction from the trend itself.
+    values = np.array([1, 2, 3, 4, 5, 6, 7, 7, 6, 5, 4, 3, 2, 1], dtype=float)
+    assert trend_flags(values, 7).tolist() == [1] * 7 + [-1] * 7
 
 
 def test_trend_length_is_a_setting():
@@ -326,9 +330,20 @@ def test_two_in_three_takes_precedence_over_a_run():
     values = [6, 7, 6, 7, 6, 7, 8, 7, 8, 4, 5, 4, 5, 4, 5]
     limits = xmr_limits(values)  # mean 5.93, nupl 7.71, upl 8.59
     assert limits.nupl < 8 <= limits.upl
-    assert 7 < limits.nupl
+    assert limits.nupl > 7
     points = analyse(values, improvement="higher").points
     assert points["rule"].iloc[:9].tolist() == [Rule.RUN] * 6 + [Rule.TWO_IN_THREE, Rule.RUN, Rule.TWO_IN_THREE]
+
+
+def test_two_in_three_counts_only_points_between_the_near_and_process_limits():
+    # Deliberate deviation from the Making Data Count Excel tool (late-2023 change), which
+    # counts points beyond the process limit too and would flag point 15 here.
+    values = [5, 6] * 7 + [9, 13, 6.5]
+    limits = xmr_limits(values)  # mean 6.21, nupl 8.57, upl 9.75
+    assert limits.nupl < 9 < limits.upl < 13
+    assert 6.5 > limits.mean
+    points = analyse(values, improvement="higher").points
+    assert points["rule"].iloc[14:].tolist() == [None, Rule.OUTSIDE_LIMITS, None]
 
 
 def test_trend_takes_precedence_over_a_run_and_outside_over_a_trend():
@@ -394,7 +409,7 @@ def test_empty_and_all_missing_series():
 
 
 def test_missing_values_are_skipped_not_zero():
-    with_gaps = RUN_SERIES[:3] + [None] + RUN_SERIES[3:10] + [float("nan"), pd.NA] + RUN_SERIES[10:]
+    with_gaps = [*RUN_SERIES[:3], None, *RUN_SERIES[3:10], float("nan"), pd.NA, *RUN_SERIES[10:]]
     gappy = analyse(with_gaps, improvement="higher").points
     plain = analyse(RUN_SERIES, improvement="higher").points
     assert len(gappy) == len(with_gaps)
@@ -409,14 +424,21 @@ def test_missing_values_are_skipped_not_zero():
 
 
 def test_a_gap_does_not_break_a_run():
-    values = RUN_SERIES[:4] + [None] + RUN_SERIES[4:]
+    values = [*RUN_SERIES[:4], None, *RUN_SERIES[4:]]
     assert one_based(analyse(values, improvement="higher").points["special_cause"].to_numpy()) == [
-        1, 2, 3, 4, 6, 7, 8, 9,
+        1,
+        2,
+        3,
+        4,
+        6,
+        7,
+        8,
+        9,
     ]
 
 
 def test_thirteen_points_means_thirteen_reported_values():
-    values = RUN_SERIES[:12] + [None, None]
+    values = [*RUN_SERIES[:12], None, None]
     assert analyse(values, improvement="higher").message == TOO_FEW_MESSAGE
 
 
@@ -512,7 +534,7 @@ def test_explanation_names_rules_and_positions():
 
 
 def test_explanation_positions_count_missing_inputs():
-    values = [None] + RUN_SERIES
+    values = [None, *RUN_SERIES]
     result = analyse(values, improvement="higher")
     assert result.signals[0].positions == (2, 3, 4, 5, 6, 7, 8, 9)
     assert "ending at point 9 (from point 2)" in result.explanation()
@@ -571,7 +593,7 @@ def long_frame(series: dict[int, list[float | None]], rng: np.random.Generator) 
     rows = []
     periods = pd.period_range("2015-01", periods=60, freq="M").strftime("%Y-%m")
     for measure, values in series.items():
-        for period, value in zip(periods, values):
+        for period, value in zip(periods, values, strict=False):
             if value is None and rng.random() < 0.5:
                 continue
             rows.append((measure, period, np.nan if value is None else value))
@@ -619,9 +641,7 @@ def test_analyse_many_settings_match_analyse():
         long_frame(series, rng), improvement=polarity, screen_outliers=False, run_length=6, trend_length=5
     )
     for measure in batch.index:
-        single = analyse(
-            series[measure], improvement="higher", screen_outliers=False, run_length=6, trend_length=5
-        )
+        single = analyse(series[measure], improvement="higher", screen_outliers=False, run_length=6, trend_length=5)
         assert batch.loc[measure, "variation"] is single.variation
 
 
@@ -630,7 +650,7 @@ def test_analyse_many_keeps_measures_with_no_values():
         {
             "measure_id": ["a"] * 14 + ["b", "b"],
             "period": [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01", "2025-02", "2024-01", "2024-02"],
-            "value": RUN_SERIES + [np.nan, np.nan],
+            "value": [*RUN_SERIES, np.nan, np.nan],
         }
     )
     batch = analyse_many(frame, improvement={"a": "higher", "b": "lower"}, target={"a": 5.0})
