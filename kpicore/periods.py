@@ -68,6 +68,12 @@ def month_index(period: str) -> int:
     return year * 12 + month - 1
 
 
+def month_indices(periods: pd.Series) -> pd.Series:
+    """``month_index`` of every period of a series, vectorised."""
+    text = periods.astype(str)
+    return text.str[:4].astype(int) * 12 + text.str[5:7].astype(int) - 1
+
+
 def from_month_index(index: int) -> str:
     return format_period(index // 12, index % 12 + 1)
 

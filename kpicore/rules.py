@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from kpicore.periods import month_index
+from kpicore.periods import month_indices
 from kpicore.vocab import Band, Direction, Frequency, PerformanceGroup, Polarity
 
 # Comparisons are made on figures stored to a few decimals; rounding the
@@ -50,8 +50,8 @@ def targets_in_force(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame
     from_period, target, tolerance``. A target applies from its period until the
     next target of the same measure; before the first one there is none.
     """
-    left = frame.assign(_month=frame["period"].map(month_index)).reset_index(names="_row")
-    right = targets.assign(_month=targets["from_period"].map(month_index))[
+    left = frame.assign(_month=month_indices(frame["period"])).reset_index(names="_row")
+    right = targets.assign(_month=month_indices(targets["from_period"]))[
         ["measure_id", "_month", "target", "tolerance"]
     ]
     merged = pd.merge_asof(
@@ -69,8 +69,8 @@ def targets_in_force(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame
 
 def previous_values(frame: pd.DataFrame, frequency: pd.Series) -> pd.Series:
     """Each row's value one period earlier (previous month, or previous quarter); NaN if missing."""
-    step = frequency.map(lambda f: Frequency(f).step_months)
-    month = frame["period"].map(month_index)
+    step = frequency.map({f.value: f.step_months for f in Frequency})
+    month = month_indices(frame["period"])
     lookup = pd.Series(
         frame["value"].to_numpy(),
         index=pd.MultiIndex.from_arrays([frame["measure_id"], month]),
@@ -113,21 +113,33 @@ def bands(frame: pd.DataFrame, settings: Settings = Settings()) -> pd.Series:
     worse = judged & ~met & ~within
     beyond_margin = worse & (better_by < -(settings.significance_margin * assumed_gap).round(_PRECISION))
 
-    reported = frame[has_value]
-    persistent = (
-        worse[has_value]
-        .astype(int)
-        .groupby(reported["measure_id"])
-        .transform(lambda s: s.rolling(settings.persistence).sum())
-        .eq(settings.persistence)
-        .reindex(frame.index, fill_value=False)
-    )
+    persistent = _worse_in_each_of_latest(worse, frame["measure_id"], has_value, settings.persistence)
     result = np.select(
         [~has_value, ~judged, met, within, worse & (beyond_margin | persistent)],
         [Band.NO_DATA, Band.NO_TARGET, Band.MET, Band.WITHIN_TOLERANCE, Band.SIGNIFICANTLY_WORSE],
         Band.WORSE,
     )
     return pd.Series(result, index=frame.index, dtype=str).sort_index()
+
+
+def _worse_in_each_of_latest(
+    worse: pd.Series, measure_id: pd.Series, reported: pd.Series, periods: int
+) -> pd.Series:
+    """True where a row and the measure's ``periods - 1`` reported rows before it are all worse.
+
+    Rows are sorted by measure and period; rows without a value are skipped, not
+    counted as breaks. A running total of worse rows differenced over ``periods``
+    rows gives the count in each window without a Python loop per measure.
+    """
+    kept = worse[reported].astype(int).to_numpy()
+    group = measure_id[reported].to_numpy()
+    position = pd.Series(group).groupby(group, sort=False).cumcount().to_numpy()
+    total = np.concatenate([[0], np.cumsum(kept)])
+    index = np.arange(len(kept))
+    start = np.maximum(index + 1 - periods, 0)
+    in_window = total[index + 1] - total[start]
+    result = (position >= periods - 1) & (in_window == periods)
+    return pd.Series(result, index=worse.index[reported]).reindex(worse.index, fill_value=False)
 
 
 def suggested_group(band: pd.Series) -> pd.Series:

@@ -17,3 +17,39 @@ def shipped_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def snapshot(shipped_db) -> store.Snapshot:
     return store.load(shipped_db)
+
+
+@pytest.fixture
+def app(shipped_db, monkeypatch):
+    """An ``AppTest`` of the whole app on the shipped data, with ``downloads(at)`` to read
+    what each download button would send (by key)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    monkeypatch.setenv("KPI_DB", str(shipped_db))
+    storages: list[MemoryMediaFileStorage] = []
+
+    def recording_storage(*args, **kwargs):
+        storage = MemoryMediaFileStorage(*args, **kwargs)
+        storages.append(storage)
+        return storage
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", recording_storage)
+
+    def downloads(at) -> dict[str, bytes]:
+        found = {}
+        for button in at.download_button:
+            name = button.proto.url.rsplit("/", 1)[-1]
+            found[button.key] = storages[-1].get_file(name).content
+        return found
+
+    def start(page: str | None = None, **query) -> AppTest:
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "streamlit_app.py"), default_timeout=60)
+        at.query_params.update(query)
+        if page:
+            at.switch_page(page)
+        return at.run()
+
+    start.downloads = downloads
+    return start
