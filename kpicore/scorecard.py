@@ -11,7 +11,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from kpicore.periods import window
+from kpicore.periods import is_quarter_end, window
 from kpicore.rules import evaluate, headline, suggested_group
 from kpicore.store import Snapshot
 from kpicore.vocab import Band, Unit
@@ -151,3 +151,36 @@ def to_csv_plain(frame: pd.DataFrame) -> bytes:
 def _float_format(value: float) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def missing_figures(snapshot: Snapshot, period: str) -> pd.DataFrame:
+    """Measures due a figure for ``period`` that have none: the returns still to chase.
+
+    A monthly measure is due every month and a quarterly one at each quarter end,
+    from the month of its first figure onwards. Columns: ``area_id, area,
+    measure_id, measure, frequency, last_period`` (its latest figure before ``period``).
+    """
+    measures = snapshot.measures.merge(
+        snapshot.areas[["area_id", "name", "position"]].rename(columns={"name": "area", "position": "area_position"}),
+        on="area_id",
+    ).sort_values(["area_position", "position"])
+    observations = snapshot.observations
+    first = observations.groupby("measure_id")["period"].min()
+    before = observations[observations["period"] < period].groupby("measure_id")["period"].max()
+    reported = set(observations.loc[observations["period"] == period, "measure_id"])
+    quarter_end = is_quarter_end(period)
+    due = measures[
+        measures["measure_id"].map(first).le(period).fillna(False)
+        & ((measures["frequency"] == "monthly") | quarter_end)
+        & ~measures["measure_id"].isin(reported)
+    ]
+    return pd.DataFrame(
+        {
+            "area_id": due["area_id"],
+            "area": due["area"],
+            "measure_id": due["measure_id"],
+            "measure": due["name"],
+            "frequency": due["frequency"],
+            "last_period": due["measure_id"].map(before),
+        }
+    ).reset_index(drop=True)
