@@ -11,6 +11,7 @@ import io
 import numpy as np
 import pandas as pd
 
+from kpicore import spc
 from kpicore.periods import is_quarter_end, window
 from kpicore.rules import evaluate, headline, suggested_group
 from kpicore.store import Snapshot
@@ -21,9 +22,12 @@ LEADING_COLUMNS = [
     "area", "measure_id", "measure", "killer_kpi", "performance_group", "dot", "change", "distance",
 ]
 """Columns before the months, in the order DESIGN.md section 4 fixes."""
-TRAILING_COLUMNS = ["comparator_note", "suggested_performance_group", "status", "status_period"]
+TRAILING_COLUMNS = [
+    "comparator_note", "suggested_performance_group", "status", "status_period", "variation", "assurance",
+]
 """Columns after the specified ones: where the comparator comes from, the suggested
-group where none is recorded, and the headline status with the period it is at."""
+group where none is recorded, the headline status with the period it is at, and the
+SPC variation and assurance icons as at the period (blank under 13 points)."""
 
 
 def latest_period(snapshot: Snapshot) -> str:
@@ -98,8 +102,38 @@ def build(
     )
     out["status"] = status["band"].fillna(Band.NO_DATA.value)
     out["status_period"] = status["status_period"]
+    icons = spc_icons(snapshot, period, measures, from_targets["target"])
+    out["variation"] = icons["variation"]
+    out["assurance"] = icons["assurance"]
     out = out.reset_index()
     return out[["area", *out.columns.drop("area")]]
+
+
+def spc_icons(
+    snapshot: Snapshot, period: str, measures: pd.DataFrame, targets: pd.Series
+) -> pd.DataFrame:
+    """Each measure's SPC variation and assurance from its whole history up to ``period``.
+
+    One vectorised pass over every measure (``spc.analyse_many``); ``targets`` are
+    those in force at ``period``. Blank under 13 reported points.
+    """
+    history = snapshot.observations[
+        (snapshot.observations["period"] <= period)
+        & snapshot.observations["measure_id"].isin(measures["measure_id"])
+    ][["measure_id", "period", "value"]]
+    polarity = measures.set_index("measure_id")["polarity"]
+    if history.empty:
+        return pd.DataFrame(index=polarity.index, columns=["variation", "assurance"], dtype=object)
+    result = spc.analyse_many(
+        history,
+        improvement=polarity.to_dict(),
+        target=targets.dropna().to_dict(),
+        screen_outliers=True,
+    ).reindex(polarity.index)
+    return pd.DataFrame(
+        {column: result[column].map(lambda v: None if v is None or pd.isna(v) else str(v)) for column in ("variation", "assurance")},
+        index=polarity.index,
+    )
 
 
 def _round(series: pd.Series, decimals: pd.Series) -> pd.Series:
