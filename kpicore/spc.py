@@ -72,6 +72,22 @@ ASSURANCE_LABELS: dict[Assurance, str] = {
 }
 
 
+# Each icon as a symbol and words, so that it never depends on colour or shape alone.
+VARIATION_TEXT = {
+    PointType.COMMON_CAUSE: "~ Common cause",
+    PointType.IMPROVEMENT: "✚ Improvement",
+    PointType.CONCERN: "⚠ Concern",
+    PointType.NEUTRAL_HIGH: "◆ Special cause, high",
+    PointType.NEUTRAL_LOW: "◆ Special cause, low",
+}
+ASSURANCE_TEXT = {
+    Assurance.CONSISTENT_PASS: "✔ Consistently passing",
+    Assurance.CONSISTENT_FAIL: "✖ Consistently failing",
+    Assurance.HIT_AND_MISS: "↕ Hit and miss",
+}
+
+
+
 class Rule(StrEnum):
     """The special cause rule that decided a point's type, in order of precedence."""
 

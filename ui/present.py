@@ -11,7 +11,16 @@ import html
 import pandas as pd
 
 from kpicore.periods import label
+from kpicore.spc import ASSURANCE_TEXT, VARIATION_TEXT, Assurance, PointType
 from kpicore.vocab import BAND_STYLE, Band, Unit
+
+
+def variation_text(value: object) -> str:
+    return VARIATION_TEXT[PointType(value)] if isinstance(value, str) else "Too few points"
+
+
+def assurance_text(value: object) -> str:
+    return ASSURANCE_TEXT[Assurance(value)] if isinstance(value, str) else "–"
 
 
 def format_value(value: float, unit: str) -> str:
@@ -67,6 +76,12 @@ def display_table(table: pd.DataFrame, units: pd.Series) -> pd.io.formats.style.
         else ""
         for c, u, n in zip(table["comparator"], unit, table["comparator_note"])
     ]
+    shown["Status"] = [
+        f"{BAND_STYLE[Band(b)]['symbol']} {BAND_STYLE[Band(b)]['short']}" + (f" ({label(p)})" if isinstance(p, str) else "")
+        for b, p in zip(table["status"], table["status_period"])
+    ]
+    shown["SPC variation"] = table["variation"].map(variation_text)
+    shown["SPC assurance"] = table["assurance"].map(assurance_text)
     band_frame = pd.DataFrame(
         {label(m): table[f"band_{m}"].to_numpy() for m in months}, index=shown.index
     )
@@ -95,3 +110,73 @@ def legend_html() -> str:
             f'color:{style["text"]}">{html.escape(style["symbol"])} {html.escape(style["label"])}</span>'
         )
     return "".join(chips)
+
+
+def figures_export(history) -> pd.DataFrame:
+    """A measure's figures for download: plain numbers, band names, SPC columns."""
+    columns = ["period", "value", "band", "change", "distance", "dot", "target", "tolerance",
+               "commentary", "performance_group", "mean", "lpl", "upl", "special_cause", "point_type", "rule"]
+    frame = history.figures[columns].copy()
+    frame["point_type"] = frame["point_type"].map(lambda v: str(v) if isinstance(v, str) else None)
+    frame["rule"] = frame["rule"].map(lambda v: str(v) if isinstance(v, str) else None)
+    return frame
+
+
+def figures_table(history) -> pd.DataFrame:
+    """A measure's figures as people read them, newest first."""
+    unit = history.measure["unit"]
+    figures = history.figures.iloc[::-1]
+    return pd.DataFrame(
+        {
+            "Month": figures["month"],
+            "Value": figures["value"].map(lambda v: format_value(v, unit)),
+            "Band": figures["band"].map(lambda b: f"{BAND_STYLE[Band(b)]['symbol']} {BAND_STYLE[Band(b)]['short']}"),
+            "D.o.T.": figures["dot"].fillna(""),
+            "Change": figures["change"].map(lambda v: format_change(v, unit)),
+            "Target": figures["target"].map(lambda v: format_value(v, unit)),
+            "Tolerance": figures["tolerance"].map(lambda v: format_value(v, unit)),
+            "SPC": figures["point_type"].map(lambda t: VARIATION_TEXT[PointType(t)] if isinstance(t, str) else ""),
+            "Performance group": figures["performance_group"].fillna(""),
+            "Commentary": figures["commentary"].fillna(""),
+        }
+    )
+
+
+def band_text(band: str) -> str:
+    style = BAND_STYLE[Band(band)]
+    return f"{style['symbol']} {style['short']}"
+
+
+def measure_rows(table: pd.DataFrame, units: pd.Series, extra: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """Short rows for lists on the overview: measure, latest value and band, arrow, change, target."""
+    unit = table["measure_id"].map(units)
+    period = table.columns[[c[:2] == "20" and len(c) == 7 for c in table.columns]][-1]
+    rows = pd.DataFrame(
+        {
+            "Measure": table["measure"],
+            "Area": table["area"],
+            "Value": [format_value(v, u) for v, u in zip(table[period], unit)],
+            "Status": [band_text(b) + (f" ({label(p)})" if isinstance(p, str) else "")
+                       for b, p in zip(table["status"], table["status_period"])],
+            "D.o.T.": table["dot"].fillna(""),
+            "Change": [format_change(v, u) for v, u in zip(table["change"], unit)],
+            "Target": [format_value(v, u) for v, u in zip(table["target"], unit)],
+        }
+    )
+    for name, values in (extra or {}).items():
+        rows[name] = values.to_numpy()
+    return rows
+
+
+def counts_table(counts: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """Measures per band per area, each band column headed by its symbol and coloured."""
+    shown = counts.rename(columns={b.value: band_text(b.value) for b in Band} | {"total": "Total"})
+
+    def colour(column: pd.Series) -> list[str]:
+        for band in Band:
+            if column.name == band_text(band.value):
+                style = BAND_STYLE[band]
+                return [f"background-color: {style['fill']}; color: {style['text']}" if v else "" for v in column]
+        return [""] * len(column)
+
+    return shown.style.apply(colour, axis=0)

@@ -1,0 +1,29 @@
+"""About: what every band, arrow and column means, and the method behind the SPC icons."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from kpicore import about
+from ui import entrypoint, present
+
+entrypoint.ensure()
+
+st.title("About this dashboard")
+st.markdown(
+    "The council's children's social care scorecard: each measure's monthly figure, judged against its "
+    "target and tolerance, with the direction of travel and statistical process control (SPC). "
+    "The figures come from the data owners' monthly returns; the history starts with the council's "
+    "Nov-22 scorecard spreadsheet, imported with the corrections listed in the project's `data/README.md`."
+)
+st.subheader("Status bands")
+st.markdown(present.legend_html(), unsafe_allow_html=True)
+st.dataframe(about.bands(), hide_index=True, width="stretch")
+st.subheader("Direction of travel")
+st.dataframe(about.arrows(), hide_index=True, width="stretch")
+st.subheader("SPC icons")
+st.dataframe(about.spc_icons(), hide_index=True, width="stretch")
+st.subheader("Scorecard columns")
+st.dataframe(about.columns(), hide_index=True, width="stretch")
+st.subheader("Method: statistical process control")
+st.markdown((Path(__file__).resolve().parent.parent / "docs" / "spc-method.md").read_text(encoding="utf-8"))

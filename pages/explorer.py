@@ -1,0 +1,51 @@
+"""Measure explorer: one measure's whole history as a chart and a table, with downloads."""
+
+import streamlit as st
+
+from kpicore import charts, explorer, scorecard
+from kpicore.vocab import Frequency, Polarity, Unit
+from ui import data, entrypoint, present
+
+entrypoint.ensure()
+
+snapshot = data.snapshot()
+names = dict(zip(snapshot.measures["measure_id"], snapshot.measures["name"]))
+wanted = st.query_params.get("measure") or st.session_state.get("explorer_measure")
+if "explorer_select" not in st.session_state or wanted != st.session_state.get("explorer_select"):
+    st.session_state["explorer_select"] = wanted if wanted in names else next(iter(names))
+st.session_state.pop("explorer_measure", None)
+
+st.title("Measure explorer")
+measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="explorer_select")
+st.query_params.from_dict({"measure": measure_id})
+history = data.measure_history(measure_id)
+measure = history.measure
+
+left, middle, right = st.columns(3)
+left.markdown(f"**Thematic area:** {history.area}  \n**Measure id:** `{measure_id}`")
+middle.markdown(
+    f"**Unit:** {Unit(measure['unit']).label}  \n**Frequency:** {Frequency(measure['frequency']).value.capitalize()}"
+)
+right.markdown(f"**Polarity:** {Polarity(measure['polarity']).label}  \n**Killer KPI:** {'Yes' if measure['killer_kpi'] else 'No'}")
+st.caption("Definition: as named; the council's scorecard gives no separate definition.")
+
+chart = charts.measure_chart(history)
+st.altair_chart(chart, width="stretch")
+st.caption(
+    "Black step line: target. Shaded: tolerance. Grey line: SPC mean; dashed grey: process limits. "
+    "Blue dashed: comparator. Rings: special cause (blue improvement, orange concern). ✎: commentary."
+)
+for note in explorer.spc_notes(history):
+    st.markdown(f"- {note}")
+
+st.subheader("Figures")
+st.dataframe(present.figures_table(history), hide_index=True, width="stretch")
+left, right, _ = st.columns([1, 1, 3])
+left.download_button(
+    "Download CSV", scorecard.to_csv_plain(present.figures_export(history)),
+    file_name=f"{measure_id}.csv", mime="text/csv", key="download_measure_csv",
+)
+right.download_button(
+    "Download chart (PNG)", data.chart_png(measure_id), file_name=f"{measure_id}.png", mime="image/png",
+    key="download_measure_png",
+)
