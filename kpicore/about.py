@@ -50,9 +50,7 @@ def bands() -> pd.DataFrame:
 
 
 def arrows() -> pd.DataFrame:
-    return pd.DataFrame([{"Arrow": d.value, "Meaning": d.label} for d in Direction]).assign(
-        Note="The arrow shows the raw direction; whether it is an improvement depends on the measure's polarity."
-    )
+    return pd.DataFrame([{"Arrow": d.value, "Meaning": d.label} for d in Direction])
 
 
 def spc_icons() -> pd.DataFrame:

@@ -140,9 +140,9 @@ def test_explorer_table_and_downloads(app):
 def test_about_is_generated_from_the_code_tables(app):
     at = app("pages/about.py")
     assert not at.exception
-    bands = at.dataframe[0].value
+    bands = at.table[0].value
     assert bands["Band"].tolist() == ["met", "within_tolerance", "worse", "significantly_worse", "no_target", "no_data"]
-    assert at.dataframe[1].value["Arrow"].tolist() == ["↑", "↓", "→"]
+    assert at.table[1].value.index.tolist() == ["↑", "↓", "→"]
 
 
 @pytest.fixture
