@@ -10,11 +10,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from kpicore import scorecard, store
+import pandas as pd
+
+from kpicore import returns, scorecard, store, submission
+from kpicore.access import PermissionDenied
 from kpicore.dataset import DATA_DIR
 from kpicore.excel import scorecard_xlsx
 from kpicore.periods import label, parse_period
 from kpicore.validation import ValidationFailed
+from kpicore.vocab import Role
 
 
 def _period(text: str) -> str:
@@ -46,7 +50,48 @@ def _parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help="make a consistent copy of the live database")
     backup.add_argument("file", type=Path)
+    _data_entry_parsers(commands)
     return parser
+
+
+def _data_entry_parsers(commands) -> None:
+    """``import``, ``users``, ``lock``/``unlock``/``locks``, ``returns`` and ``history``."""
+    user = argparse.ArgumentParser(add_help=False)
+    user.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
+
+    load = commands.add_parser("import", parents=[user], help="validate and load a CSV/XLSX of figures, all or nothing")
+    load.add_argument("file", type=Path)
+    load.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+    load.add_argument("--reason", help="why figures are revised (required to revise a figure or change a locked month)")
+
+    people = commands.add_parser("users", help="list and manage users and the measures they own (admins)")
+    actions = people.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every user, role and owned measures")
+    add = actions.add_parser("add", parents=[user], help="register a user or change their role")
+    add.add_argument("email")
+    add.add_argument("--role", choices=[r.value for r in Role], required=True)
+    add.add_argument("--name")
+    remove = actions.add_parser("remove", parents=[user], help="remove a user and their ownership")
+    remove.add_argument("email")
+    for verb, text in (("own", "give a user these measures"), ("disown", "take these measures from a user")):
+        action = actions.add_parser(verb, parents=[user], help=text)
+        action.add_argument("email")
+        action.add_argument("measure_ids", nargs="+", metavar="MEASURE_ID")
+
+    for verb, text in (("lock", "lock a signed-off month (admins)"), ("unlock", "unlock a month (admins)")):
+        action = commands.add_parser(verb, parents=[user], help=text)
+        action.add_argument("period", type=_period)
+        action.add_argument("--reason", required=True)
+    commands.add_parser("locks", help="list the locked months")
+
+    chase = commands.add_parser("returns", help="measures still missing a month's figure, with owners (CSV)")
+    chase.add_argument("--period", type=_period, help="the month (default: the month after the latest with data)")
+    chase.add_argument("--output", type=Path, help="file to write (default: standard output)")
+
+    versions = commands.add_parser("history", help="every version of the figures, newest first (CSV)")
+    versions.add_argument("--measure", help="one measure (its id)")
+    versions.add_argument("--period", type=_period, help="one month")
+    versions.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
 
 def _write(data: bytes, output: Path | None) -> None:
@@ -82,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             _write(scorecard.to_csv_plain(frame), args.output)
         elif args.command == "backup":
             print(f"Backed up to {store.backup(args.file, args.db)}")
+        else:
+            return _data_entry(args)
     except ValidationFailed as failure:
         print(f"Refused: {len(failure.problems)} problem(s), nothing was written.", file=sys.stderr)
         for problem in failure.problems:
@@ -90,4 +137,63 @@ def main(argv: list[str] | None = None) -> int:
     except (FileExistsError, FileNotFoundError) as error:
         print(error, file=sys.stderr)
         return 1
+    except PermissionDenied as error:
+        print(f"Not allowed: {error}. Nothing was written.", file=sys.stderr)
+        return 3
+    except (store.StaleFigures, ValueError, KeyError) as error:
+        print(f"Refused: {str(error).strip(chr(39))}. Nothing was written.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _data_entry(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return _import(args)
+    if args.command == "users":
+        if args.action == "list":
+            _write(scorecard.to_csv_plain(store.users(args.db)), None)
+        elif args.action == "add":
+            store.save_user(args.db, args.email, role=args.role, name=args.name, user=args.user)
+            print(f"Saved {args.email} as {args.role}")
+        elif args.action == "remove":
+            store.remove_user(args.db, args.email, user=args.user)
+            print(f"Removed {args.email}")
+        else:
+            mode = "add" if args.action == "own" else "remove"
+            owned = store.set_measures(args.db, args.email, args.measure_ids, user=args.user, mode=mode)
+            print(f"{args.email} owns {len(owned)} measure(s): {', '.join(owned) or 'none'}")
+    elif args.command in ("lock", "unlock"):
+        getattr(store, args.command)(args.db, args.period, user=args.user, reason=args.reason)
+        print(f"{label(args.period)} {args.command}ed")
+    elif args.command == "locks":
+        _write(scorecard.to_csv_plain(store.locks(args.db)), None)
+    elif args.command == "returns":
+        snapshot = store.load(args.db)
+        period = args.period or submission.next_due(snapshot)
+        table = returns.outstanding(snapshot, store.owners(args.db), period)
+        _write(scorecard.to_csv_plain(table.assign(period=period)), args.output)
+    elif args.command == "history":
+        _write(scorecard.to_csv_plain(store.history(args.db, measure_id=args.measure, period=args.period)), args.output)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Check a file, print the report or the preview, and write it unless ``--dry-run``."""
+    if not args.file.is_file():
+        print(f"no file at {args.file}", file=sys.stderr)
+        return 1
+    plan = submission.plan_file(args.db, args.file.name, args.file.read_bytes(), user=args.user, source="cli")
+    if not plan.ok:
+        raise ValidationFailed(plan.problems)
+    for note in plan.notes:
+        print(f"Note: {note}")
+    print(plan.summary())
+    for change in plan.to_write.itertuples(index=False):
+        old = "" if pd.isna(change.old_value) else f"{change.old_value:g} -> "
+        print(f"  {change.status:8} {change.measure_id} {change.period}: {old}{change.value:g}")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    counts = submission.commit(args.db, plan, user=args.user, reason=args.reason)
+    print(f"Written: {counts['new']} new, {counts['revised']} revised ({counts['unchanged']} unchanged).")
     return 0

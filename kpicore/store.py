@@ -21,8 +21,13 @@ import pandas as pd
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from kpicore import access
+from kpicore import figures as figure_rules
+from kpicore.access import Account, PermissionDenied
 from kpicore.dataset import DATA_DIR, read_dataset
+from kpicore.periods import parse_period
 from kpicore.rules import Settings
+from kpicore.validation import Problem, ValidationFailed
 from kpicore.vocab import Role
 
 LOCAL_ADMIN = "admin@localhost"
@@ -90,6 +95,35 @@ def m001_catalogue_and_observations(db: Database) -> None:
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,
             value REAL NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m002_owners_locks_and_audit(db: Database) -> None:
+    """Who owns which measure, signed-off (locked) months, and a log of administrators' changes."""
+    db.executescript(
+        """
+        CREATE TABLE measure_owners (
+            measure_id TEXT NOT NULL REFERENCES measures(measure_id),
+            email TEXT NOT NULL REFERENCES users(email) ON DELETE CASCADE,
+            PRIMARY KEY (measure_id, email)
+        );
+        CREATE INDEX measure_owners_by_email ON measure_owners (email);
+        CREATE TABLE locked_periods (
+            period TEXT PRIMARY KEY,
+            locked_by TEXT NOT NULL,
+            locked_at TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE TABLE admin_events (
+            event_id INTEGER PRIMARY KEY,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            detail TEXT
         );
         """
     )
@@ -242,3 +276,326 @@ def backup(destination: Path | str, path: Path | str | None = None) -> Path:
         target.close()
         source.close()
     return destination
+
+
+# --- Data entry: people, ownership, locked months, versioned figures -----------------------
+
+SOURCES = ("form", "upload", "cli")
+"""Where a submitted figure came from, as recorded with each version."""
+
+
+class StaleFigures(RuntimeError):
+    """Figures changed after the preview they were confirmed on; nothing was written."""
+
+
+@contextmanager
+def _writing(path: Path | str | None) -> Iterator[Database]:
+    """One write transaction: ``BEGIN IMMEDIATE`` takes the write lock before anything is read,
+    so what is checked is what is written over; any exception rolls everything back."""
+    with connect(path) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            with db.atomic():
+                yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
+
+
+def _account(db: Database, email: str) -> Account:
+    try:
+        email = access.normalise_email(email)
+    except ValueError as error:
+        raise PermissionDenied(str(error)) from None
+    row = next(db.query("SELECT * FROM users WHERE email = ?", [email]), None)
+    if row is None:
+        return Account(email)
+    owned = frozenset(r["measure_id"] for r in db.query("SELECT measure_id FROM measure_owners WHERE email = ?", [email]))
+    return Account(email, Role(row["role"]), row["name"], owned, registered=True)
+
+
+def _log(db: Database, by: str, action: str, subject: str, detail: str | None = None) -> None:
+    db["admin_events"].insert(
+        {"recorded_at": _now(), "recorded_by": by, "action": action, "subject": subject, "detail": detail}
+    )
+
+
+def account(path: Path | str | None, email: str) -> Account:
+    """The person with this e-mail as the database knows them (an unregistered person is a viewer)."""
+    with connect(path) as db:
+        return _account(db, email)
+
+
+def users(path: Path | str | None = None) -> pd.DataFrame:
+    """Every registered person: ``email, name, role, measures`` (the ids they own, comma-separated)."""
+    with connect(path) as db:
+        rows = db.query(
+            "SELECT u.email, u.name, u.role, group_concat(o.measure_id, ', ') AS measures "
+            "FROM users u LEFT JOIN (SELECT * FROM measure_owners ORDER BY measure_id) o USING (email) "
+            "GROUP BY u.email ORDER BY u.role, u.email"
+        )
+        return pd.DataFrame(list(rows), columns=["email", "name", "role", "measures"])
+
+
+def owners(path: Path | str | None = None) -> pd.DataFrame:
+    """Who owns which measure: ``measure_id, email, name``."""
+    with connect(path) as db:
+        rows = db.query(
+            "SELECT o.measure_id, o.email, u.name FROM measure_owners o JOIN users u USING (email) "
+            "ORDER BY o.measure_id, o.email"
+        )
+        return pd.DataFrame(list(rows), columns=["measure_id", "email", "name"])
+
+
+def save_user(path: Path | str | None, email: str, *, role: Role | str, name: str | None = None, user: str) -> None:
+    """Register a person or change their role and name (administrators only).
+
+    The last administrator cannot be demoted; a person demoted to viewer keeps
+    no measures."""
+    email, role = access.normalise_email(email), Role(role)
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_admin(me, "manage users")
+        existing = _account(db, email)
+        if existing.is_admin and role is not Role.ADMIN and _admins(db) == 1:
+            raise PermissionDenied(f"{email} is the last administrator: make someone else an administrator first")
+        db["users"].upsert({"email": email, "name": (name or "").strip() or existing.name, "role": role.value}, pk="email")
+        if role is Role.VIEWER:
+            db.execute("DELETE FROM measure_owners WHERE email = ?", [email])
+        _log(db, me.email, "save_user", email, f"role {role.value}")
+
+
+def remove_user(path: Path | str | None, email: str, *, user: str) -> None:
+    """Remove a person and their ownership (administrators only; never the last administrator)."""
+    email = access.normalise_email(email)
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_admin(me, "manage users")
+        existing = _account(db, email)
+        if not existing.registered:
+            raise KeyError(f"{email} is not a registered user")
+        if existing.is_admin and _admins(db) == 1:
+            raise PermissionDenied(f"{email} is the last administrator and cannot be removed")
+        db.execute("DELETE FROM measure_owners WHERE email = ?", [email])
+        db.execute("DELETE FROM users WHERE email = ?", [email])
+        _log(db, me.email, "remove_user", email)
+
+
+def _admins(db: Database) -> int:
+    return next(db.query("SELECT count(*) AS n FROM users WHERE role = 'admin'"))["n"]
+
+
+def set_measures(
+    path: Path | str | None, email: str, measure_ids: list[str], *, user: str, mode: str = "replace"
+) -> list[str]:
+    """Give ``email`` ownership of ``measure_ids`` (administrators only) and return what they now own.
+
+    ``mode`` is ``replace`` (exactly these), ``add`` or ``remove``. The person
+    must be a registered data owner or administrator; unknown measures are refused.
+    """
+    if mode not in ("replace", "add", "remove"):
+        raise ValueError(f"unknown mode '{mode}'")
+    email = access.normalise_email(email)
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_admin(me, "change who owns a measure")
+        person = _account(db, email)
+        if not person.registered or person.role is Role.VIEWER:
+            raise ValueError(f"{email} must be registered as a data owner (or administrator) to own measures")
+        known = {r["measure_id"] for r in db.query("SELECT measure_id FROM measures")}
+        unknown = sorted(set(measure_ids) - known)
+        if unknown:
+            raise ValueError(f"unknown measure(s): {', '.join(unknown)}")
+        if mode == "replace":
+            db.execute("DELETE FROM measure_owners WHERE email = ?", [email])
+        if mode == "remove":
+            db.executemany(
+                "DELETE FROM measure_owners WHERE email = ? AND measure_id = ?", [(email, m) for m in measure_ids]
+            )
+        else:
+            db["measure_owners"].insert_all(
+                [{"measure_id": m, "email": email} for m in sorted(set(measure_ids))], ignore=True
+            )
+        _log(db, me.email, f"{mode}_measures", email, ", ".join(sorted(set(measure_ids))))
+        return sorted(_account(db, email).measures)
+
+
+def locks(path: Path | str | None = None) -> pd.DataFrame:
+    """The signed-off (locked) months: ``period, locked_by, locked_at, reason``."""
+    with connect(path) as db:
+        return pd.DataFrame(
+            list(db.query("SELECT * FROM locked_periods ORDER BY period")),
+            columns=["period", "locked_by", "locked_at", "reason"],
+        )
+
+
+def lock(path: Path | str | None, period: str, *, user: str, reason: str) -> None:
+    """Lock a signed-off month (administrators only, with a reason)."""
+    period = parse_period(period)
+    if not (reason or "").strip():
+        raise ValueError("a reason is required to lock a month")
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_admin(me, "lock a month")
+        db["locked_periods"].upsert(
+            {"period": period, "locked_by": me.email, "locked_at": _now(), "reason": reason.strip()}, pk="period"
+        )
+        _log(db, me.email, "lock", period, reason.strip())
+
+
+def unlock(path: Path | str | None, period: str, *, user: str, reason: str) -> None:
+    """Unlock a month (administrators only, with a reason)."""
+    period = parse_period(period)
+    if not (reason or "").strip():
+        raise ValueError("a reason is required to unlock a month")
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_admin(me, "unlock a month")
+        db.execute("DELETE FROM locked_periods WHERE period = ?", [period])
+        _log(db, me.email, "unlock", period, reason.strip())
+
+
+def admin_events(path: Path | str | None = None) -> pd.DataFrame:
+    """Administrators' changes to users, ownership and locks, newest first."""
+    with connect(path) as db:
+        return pd.DataFrame(
+            list(db.query("SELECT * FROM admin_events ORDER BY event_id DESC")),
+            columns=["event_id", "recorded_at", "recorded_by", "action", "subject", "detail"],
+        )
+
+
+_COMPARED = ("value", "commentary", "performance_group")
+
+
+def compare_with_current(figures: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Each figure beside the current version of its measure and month.
+
+    Adds ``version_id`` and ``old_value, old_commentary, old_performance_group``
+    (blank where there is none) and ``status``: ``new`` (no figure yet),
+    ``revised`` (value, commentary or group differ) or ``unchanged``.
+    """
+    old = current[["measure_id", "period", "version_id", *_COMPARED]].rename(columns={c: f"old_{c}" for c in _COMPARED})
+    merged = figures.merge(old, on=["measure_id", "period"], how="left", validate="one_to_one")
+    merged.index = figures.index
+    existed = merged["version_id"].notna() & merged["old_value"].notna()
+    differs = (merged["value"] - merged["old_value"]).abs().gt(1e-9) | merged["old_value"].isna()
+    for column in ("commentary", "performance_group"):
+        differs |= _text(merged[column]) != _text(merged[f"old_{column}"])
+    merged["status"] = "unchanged"
+    merged.loc[differs, "status"] = "revised"
+    merged.loc[~existed, "status"] = "new"
+    return merged
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip())
+
+
+def current_versions(path: Path | str | None, keys: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The current version of every figure (or of the ``measure_id, period`` pairs in ``keys``)."""
+    with connect(path) as db:
+        return _current(db, keys)
+
+
+def _current(db: Database, keys: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["version_id", "measure_id", "period", *_COMPARED]
+    sql = f"SELECT {', '.join(columns)} FROM observations"
+    params: list = []
+    if keys is not None:
+        ids = sorted(set(keys["measure_id"]))
+        sql += f" WHERE measure_id IN ({', '.join('?' * len(ids))})"
+        params = ids
+    frame = pd.DataFrame(list(db.query(sql, params)), columns=columns)
+    if keys is not None:
+        frame = frame.merge(keys[["measure_id", "period"]].drop_duplicates(), on=["measure_id", "period"])
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+def record_figures(
+    path: Path | str | None,
+    figures: pd.DataFrame,
+    *,
+    user: str,
+    source: str,
+    reason: str | None = None,
+    based_on: int | None = None,
+    today=None,
+) -> dict[str, int]:
+    """Write submitted figures, all or nothing, as new versions where something changed.
+
+    ``figures`` has the long layout (``measure_id, period, value`` and optionally
+    ``commentary, performance_group``); each row is the whole figure as it
+    should now read. Inside one write transaction this checks the person's role
+    and ownership (``PermissionDenied``), the figures against
+    ``schemas.SubmissionModel`` (``ValidationFailed``), locked months (an
+    administrator with a reason only), that a revision has a reason, and with
+    ``based_on`` (the ``data_version`` the person previewed) that none of these
+    figures changed since (``StaleFigures``). A figure identical to the current
+    one is not written again. Returns the counts of ``new``, ``revised`` and
+    ``unchanged`` figures.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}")
+    reason = (reason or "").strip() or None
+    frame = figures.reset_index(drop=True)
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_submit(me, frame["measure_id"].astype(str))
+        measures = pd.DataFrame(list(db.query("SELECT measure_id, unit, lower_bound, upper_bound, frequency FROM measures")))
+        locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
+        valid, problems = figure_rules.validate(
+            frame, measures, account=me, locked_periods=locked, today=today, source=source
+        )
+        if problems:
+            raise ValidationFailed(problems)
+        access.require_locked_write(me, set(valid["period"]) & locked, reason)
+        compared = compare_with_current(valid, _current(db, valid))
+        if based_on is not None and compared["version_id"].gt(based_on).any():
+            raise StaleFigures("some of these figures changed since your preview: check the preview again")
+        changed = compared[compared["status"] != "unchanged"]
+        revised = int((changed["status"] == "revised").sum())
+        if revised and not reason:
+            raise ValidationFailed(
+                [Problem(source, None, "reason", "", f"a reason is required to revise {revised} figure(s) already recorded")]
+            )
+        now = _now()
+        db["observation_versions"].insert_all(
+            _records(
+                changed[list(figure_rules.FIELDS)].assign(recorded_by=me.email, recorded_at=now, source=source, reason=reason)
+            )
+        )
+    return {"new": len(changed) - revised, "revised": revised, "unchanged": len(compared) - len(changed)}
+
+
+def history(path: Path | str | None = None, measure_id: str | None = None, period: str | None = None) -> pd.DataFrame:
+    """Every version of every figure (or of one measure and/or month), newest first.
+
+    Columns: ``version_id, measure_id, measure, period, change`` (``new`` or
+    ``revised``), ``old_value, value, old_commentary, commentary,
+    old_performance_group, performance_group, recorded_by, recorded_at, source, reason``.
+    """
+    sql = """
+        SELECT * FROM (
+            SELECT v.version_id, v.measure_id, m.name AS measure, v.period,
+                CASE WHEN lag(v.version_id) OVER w IS NULL THEN 'new' ELSE 'revised' END AS change,
+                lag(v.value) OVER w AS old_value, v.value,
+                lag(v.commentary) OVER w AS old_commentary, v.commentary,
+                lag(v.performance_group) OVER w AS old_performance_group, v.performance_group,
+                v.recorded_by, v.recorded_at, v.source, v.reason
+            FROM observation_versions v JOIN measures m USING (measure_id)
+            WHERE (:measure IS NULL OR v.measure_id = :measure) AND (:period IS NULL OR v.period = :period)
+            WINDOW w AS (PARTITION BY v.measure_id, v.period ORDER BY v.version_id)
+        ) ORDER BY version_id DESC
+    """
+    columns = [
+        "version_id", "measure_id", "measure", "period", "change", "old_value", "value", "old_commentary",
+        "commentary", "old_performance_group", "performance_group", "recorded_by", "recorded_at", "source", "reason",
+    ]
+    with connect(path) as db:
+        rows = list(db.query(sql, {"measure": measure_id, "period": period}))
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("old_value", "value"):
+        frame[column] = frame[column].astype(float)
+    return frame

@@ -19,6 +19,12 @@ _CHECK_COLUMN = {
     "within_bounds": "value",
     "whole_count": "value",
     "bounds_in_order": "upper_bound",
+    "not_in_future": "period",
+    "reporting_month": "period",
+    "one_figure_per_measure_month": "measure_id",
+    "owned": "measure_id",
+    "unlocked": "period",
+    "commentary_when_worse": "commentary",
 }
 
 _CHECK_MESSAGE = {
@@ -35,6 +41,17 @@ _CHECK_MESSAGE = {
     "field_uniqueness": "appears more than once",
     "column_in_dataframe": "this column is missing",
     "column_in_schema": "this column is not expected",
+    "not_in_future": "is a month that has not happened yet: figures are accepted up to the current month",
+    "reporting_month": "is not a reporting month of this quarterly measure: it reports for Mar, Jun, Sep and Dec only",
+    "one_figure_per_measure_month": (
+        "this measure and month appear more than once: give one figure per measure and month"
+    ),
+    "owned": (
+        "you do not own this measure: you can submit only for your own measures "
+        "(an administrator can add it to them)"
+    ),
+    "unlocked": "this month is signed off and locked: only an administrator can change it, giving a reason",
+    "commentary_when_worse": "commentary is required when the value is worse than target: say what explains it",
 }
 
 
@@ -89,6 +106,8 @@ def _message(check: str) -> str:
         return _CHECK_MESSAGE[check]
     if match := re.match(r"isin\((.*)\)", check):
         return f"must be one of {match[1]}"
+    if match := re.match(r"str_length\((\w+), (\w+)\)", check):
+        return f"is too long: at most {match[2]} characters"
     if check.startswith("str_matches"):
         return "is not in the expected form (ids: lower-case letters, digits, hyphens; months: YYYY-MM)"
     if check.startswith("coerce_dtype") or check.startswith("dtype"):

@@ -2,5 +2,6 @@
 
 from schemas.catalogue import AreaModel, MeasureModel, TargetModel
 from schemas.observations import ObservationModel
+from schemas.upload import SubmissionModel
 
-__all__ = ["AreaModel", "MeasureModel", "ObservationModel", "TargetModel"]
+__all__ = ["AreaModel", "MeasureModel", "ObservationModel", "SubmissionModel", "TargetModel"]

@@ -1,0 +1,85 @@
+"""The rules every submitted figure must pass, whichever way it came in.
+
+``validate`` joins submitted figures with what decides whether they may be
+written (the measure's unit, bounds and frequency, the current month, the
+person's ownership, locked months) and checks them against
+``schemas.SubmissionModel``. The submission flow calls it to build its report,
+and ``store.record_figures`` calls it again inside its write transaction, so
+no path writes a figure these rules refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+import pandera.pandas as pa
+
+from kpicore.access import Account
+from kpicore.periods import format_period
+from kpicore.validation import Problem, problems_from
+from schemas import SubmissionModel
+
+FIELDS = ["measure_id", "period", "value", "commentary", "performance_group"]
+"""The columns of a figure: the long layout."""
+_JOINED = ["unit", "lower_bound", "upper_bound", "frequency", "current_month", "owned", "locked", "needs_commentary"]
+
+
+def current_month(today: date | None = None) -> str:
+    """The calendar month of ``today`` (default: the real today): no later month is accepted."""
+    today = today or date.today()
+    return format_period(today.year, today.month)
+
+
+def validate(
+    figures: pd.DataFrame,
+    measures: pd.DataFrame,
+    *,
+    account: Account,
+    locked_periods: Iterable[str] = (),
+    today: date | None = None,
+    needs_commentary: pd.Series | None = None,
+    source: str = "submission",
+    row_of: dict | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check ``figures`` (the long layout, numbers already parsed); return the valid frame and every problem.
+
+    ``row_of`` maps the frame's index to the row number the person sees.
+    ``needs_commentary`` (aligned to ``figures``) marks figures that must carry
+    commentary. Figures of measures not in ``measures`` are problems too.
+    """
+    frame = figures.copy()
+    for column in ("commentary", "performance_group"):
+        if column not in frame:
+            frame[column] = None
+    frame = frame[FIELDS]
+    rows = row_of or {i: int(i) + 2 for i in frame.index}
+    catalogue = measures.set_index("measure_id")
+    known = frame["measure_id"].isin(catalogue.index)
+    problems = [
+        Problem(source, rows.get(i), "measure_id", str(frame.at[i, "measure_id"]), "is not a measure of the catalogue")
+        for i in frame.index[~known]
+    ]
+    frame = frame[known]
+    for column in ("unit", "lower_bound", "upper_bound", "frequency"):
+        frame[column] = frame["measure_id"].map(catalogue[column])
+    frame["current_month"] = current_month(today)
+    frame["owned"] = frame["measure_id"].map(account.may_submit).astype(bool)
+    locked = set(locked_periods) if not account.is_admin else set()
+    frame["locked"] = frame["period"].isin(locked)
+    frame["needs_commentary"] = (
+        False if needs_commentary is None else needs_commentary.reindex(frame.index).fillna(False).astype(bool)
+    )
+    try:
+        valid = SubmissionModel.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        found = [p for p in problems_from(errors, frame, source, row_of=rows) if p.column not in _JOINED]
+        return frame[FIELDS].iloc[0:0], sorted(problems + found, key=_order)
+    if problems:
+        return frame[FIELDS].iloc[0:0], sorted(problems, key=_order)
+    return valid[FIELDS], []
+
+
+def _order(problem: Problem) -> tuple:
+    return (problem.row or 0, problem.column or "", problem.message)

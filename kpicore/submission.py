@@ -1,0 +1,278 @@
+"""Submitting figures: check, preview what would change, then write all or nothing.
+
+The monthly form, the upload page and ``python -m kpicore import`` all go
+through the same two steps:
+
+1. ``plan_*`` reads and checks everything and returns a ``Plan``: every problem
+   (row, column, value, what is allowed) or, when there is none, the preview of
+   what would change: new figures, revised figures (old → new) and unchanged ones.
+   Nothing is written.
+2. ``commit`` writes a clean plan through ``store.record_figures``, which checks
+   role, ownership, locks and the figures again inside its one transaction and
+   refuses if any previewed figure changed in the meantime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from kpicore import figures as figure_rules
+from kpicore import store, upload
+from kpicore.periods import from_month_index, label, month_index
+from kpicore.rules import evaluate
+from kpicore.validation import Problem, ValidationFailed
+from kpicore.vocab import Band
+
+WORSE = {Band.WORSE.value, Band.SIGNIFICANTLY_WORSE.value}
+CHANGE_COLUMNS = [
+    "row", "measure_id", "measure", "unit", "period", "status", "old_value", "value", "band",
+    "old_commentary", "commentary", "old_performance_group", "performance_group",
+]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a submission would do, or why it cannot."""
+
+    name: str
+    source: str
+    layout: str | None
+    problems: list[Problem]
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    notes: list[str] = field(default_factory=list)
+    locked: list[str] = field(default_factory=list)
+    based_on: int = 0
+    today: date | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, status: str) -> int:
+        return int((self.changes["status"] == status).sum())
+
+    @property
+    def to_write(self) -> pd.DataFrame:
+        """The figures that would be written (new or revised)."""
+        return self.changes[self.changes["status"] != "unchanged"]
+
+    @property
+    def needs_reason(self) -> bool:
+        """A revision, or any change to a locked month, needs a reason."""
+        return self.count("revised") > 0 or bool(self.locked)
+
+    def summary(self) -> str:
+        if self.problems:
+            return f"Refused: {len(self.problems)} problem(s) in {self.name}; nothing was written."
+        return (
+            f"{self.name}: {self.count('new')} new, {self.count('revised')} revised, "
+            f"{self.count('unchanged')} unchanged figure(s)."
+        )
+
+
+def bands_for(snapshot: store.Snapshot, figures: pd.DataFrame) -> pd.Series:
+    """The band each figure would have once recorded (aligned to ``figures``), by ``rules.evaluate``."""
+    if figures.empty:
+        return pd.Series(dtype=str, index=figures.index)
+    new = figures[["measure_id", "period", "value"]].drop_duplicates(["measure_id", "period"])
+    keys = pd.MultiIndex.from_frame(new[["measure_id", "period"]])
+    kept = snapshot.observations[
+        ~pd.MultiIndex.from_frame(snapshot.observations[["measure_id", "period"]]).isin(keys)
+    ][["measure_id", "period", "value"]]
+    evaluated = evaluate(pd.concat([kept, new], ignore_index=True), snapshot.measures, snapshot.targets, snapshot.settings)
+    band = evaluated.set_index(["measure_id", "period"])["band"]
+    return pd.Series(
+        band.reindex(pd.MultiIndex.from_frame(figures[["measure_id", "period"]])).to_numpy(), index=figures.index
+    )
+
+
+def plan(
+    path: Path | str | None,
+    parsed: upload.Parsed,
+    *,
+    user: str,
+    source: str,
+    today: date | None = None,
+    require_commentary: bool = False,
+    keep_blank: bool = True,
+) -> Plan:
+    """Check parsed figures for ``user`` and preview what would change. Nothing is written.
+
+    ``keep_blank``: a blank commentary or performance group keeps the recorded
+    one (uploads); the form passes ``False`` because it shows them pre-filled.
+    ``require_commentary``: a figure worse than target must carry commentary (the form).
+    """
+    snapshot = store.load(path)
+    account = store.account(path, user)
+    locks = set(store.locks(path)["period"])
+    problems = list(parsed.problems)
+    frame = parsed.figures.reset_index(drop=True)
+    current = store.current_versions(path, frame[["measure_id", "period"]]) if len(frame) else None
+    based_on = snapshot.data_version
+    if current is not None and len(current):
+        based_on = max(based_on, int(current["version_id"].max()))
+        existing = current.set_index(["measure_id", "period"])
+        keys = pd.MultiIndex.from_frame(frame[["measure_id", "period"]])
+        for column, given in (("commentary", "commentary_given"), ("performance_group", "group_given")):
+            if keep_blank:
+                recorded = pd.Series(existing[column].reindex(keys).to_numpy(), index=frame.index)
+                frame[column] = frame[column].where(frame[given].astype(bool), recorded)
+    band = bands_for(snapshot, frame)
+    needs = band.isin(WORSE) if require_commentary else None
+    valid, found = figure_rules.validate(
+        frame[figure_rules.FIELDS], snapshot.measures, account=account, locked_periods=locks, today=today,
+        needs_commentary=needs, source=parsed.name, row_of={i: i for i in frame.index},
+    )
+    problems += [_where(p, frame) for p in found]
+    if problems:
+        return Plan(parsed.name, source, parsed.layout, sorted(problems, key=_order), notes=parsed.notes, today=today)
+    compared = store.compare_with_current(valid, current if current is not None else store.current_versions(path, valid))
+    names = snapshot.measures.set_index("measure_id")
+    changes = compared.assign(
+        row=frame.loc[compared.index, "row"],
+        measure=compared["measure_id"].map(names["name"]),
+        unit=compared["measure_id"].map(names["unit"]),
+        band=band.loc[compared.index],
+    )[CHANGE_COLUMNS]
+    notes = list(parsed.notes)
+    silent = changes[changes["band"].isin(WORSE) & changes["commentary"].isna() & (changes["status"] != "unchanged")]
+    if len(silent):
+        notes.append(
+            f"{len(silent)} figure(s) worse than target have no commentary: consider saying what explains them "
+            f"({', '.join(f'{m} {label(p)}' for m, p in zip(silent['measure_id'][:5], silent['period'][:5]))}"
+            f"{', …' if len(silent) > 5 else ''})."
+        )
+    locked = sorted(set(changes.loc[changes["status"] != "unchanged", "period"]) & locks)
+    return Plan(parsed.name, source, parsed.layout, [], changes, notes, locked, based_on, today)
+
+
+def _where(problem: Problem, frame: pd.DataFrame) -> Problem:
+    """A problem on a frame row, told as the file's row, column header and cell text."""
+    if problem.row is None or problem.row not in frame.index:
+        return problem
+    line = frame.loc[problem.row]
+    column, value = problem.column, problem.value
+    if column == "value":
+        column, value = line["value_column"], line["value_text"]
+    elif column == "period":
+        column, value = line["period_column"], line["period_text"]
+    elif column == "measure_id":
+        column, value = line["measure_column"], line["measure_text"]
+    return replace(problem, row=int(line["row"]), column=column, value=str(value))
+
+
+def _order(problem: Problem) -> tuple:
+    return (problem.row or 0, problem.column or "", problem.message)
+
+
+def plan_file(
+    path: Path | str | None, name: str, data: bytes, *, user: str, source: str = "upload", today: date | None = None
+) -> Plan:
+    """Read an uploaded CSV/XLSX and plan it (the upload page and the CLI)."""
+    parsed = upload.read(name, data, store.load(path).measures)
+    if parsed.problems and parsed.figures.empty:
+        return Plan(name, source, parsed.layout, parsed.problems, notes=parsed.notes, today=today)
+    return plan(path, parsed, user=user, source=source, today=today)
+
+
+def plan_form(
+    path: Path | str | None, period: str, entries: pd.DataFrame, *, user: str, today: date | None = None
+) -> Plan:
+    """Plan what the monthly form holds: ``entries`` has ``measure_id, value`` (as typed),
+    ``commentary, performance_group``, one row per measure shown, in form order."""
+    parsed = form_parsed(period, entries, store.load(path).measures)
+    return plan(path, parsed, user=user, source="form", today=today, require_commentary=True, keep_blank=False)
+
+
+def form_parsed(period: str, entries: pd.DataFrame, measures: pd.DataFrame) -> upload.Parsed:
+    """The form's entries as parsed figures: row ``n`` is the ``n``-th measure on the form."""
+    names = measures.set_index("measure_id")
+    parsed = upload.Parsed("form", layout="form")
+    records = []
+    for row, entry in enumerate(entries.itertuples(index=False), start=1):
+        name = names.at[entry.measure_id, "name"]
+        commentary = (entry.commentary or "").strip() or None
+        group = entry.performance_group or None
+        value, percent, problem = upload.parse_number(entry.value or "")
+        if problem is None and percent and names.at[entry.measure_id, "unit"] != "percent":
+            problem = "is a percentage, but this measure is not: give the number without %"
+        if problem is None and value is None and (commentary or group):
+            problem = "is required when commentary or a performance group is given"
+        if problem:
+            parsed.problems.append(Problem("form", row, f"{name}: value", entry.value or "", problem))
+            continue
+        if value is None:
+            continue
+        records.append({
+            "row": row, "measure_column": f"{name}: measure", "measure_text": name, "period_column": "month",
+            "period_text": label(period), "value_column": f"{name}: value", "value_text": entry.value,
+            "measure_id": entry.measure_id, "period": period, "value": value, "percent": percent,
+            "commentary": commentary, "performance_group": group, "commentary_given": True, "group_given": True,
+        })
+    parsed.figures = pd.DataFrame(records, columns=upload.FIGURE_COLUMNS)
+    if not records and not parsed.problems:
+        parsed.problems.append(Problem("form", None, None, "", "has no figures: enter at least one value"))
+    return parsed
+
+
+def commit(path: Path | str | None, plan: Plan, *, user: str, reason: str | None = None) -> dict[str, int]:
+    """Write a checked plan, all or nothing; raises ``ValidationFailed`` if it has problems or lacks a reason."""
+    if plan.problems:
+        raise ValidationFailed(plan.problems)
+    if plan.needs_reason and not (reason or "").strip():
+        why = f"{plan.count('revised')} figure(s) would be revised" if plan.count("revised") else "the month is locked"
+        raise ValidationFailed([Problem(plan.name, None, "reason", "", f"a reason is required: {why}")])
+    figures = plan.changes[figure_rules.FIELDS]
+    return store.record_figures(
+        path, figures, user=user, source=plan.source, reason=reason, based_on=plan.based_on, today=plan.today
+    )
+
+
+def form_rows(snapshot: store.Snapshot, measure_ids: list[str], period: str) -> pd.DataFrame:
+    """What the form shows for each measure due in ``period``: the last figure before it, the target
+    in force and what is recorded for ``period`` already. Quarterly measures appear in quarter-end months."""
+    measures = snapshot.measures.set_index("measure_id").loc[measure_ids]
+    if int(period[5:7]) % 3:
+        measures = measures[measures["frequency"] != "quarterly"]
+    observations = snapshot.observations
+    before = observations[observations["period"] < period].sort_values("period").groupby("measure_id").tail(1)
+    before = before.set_index("measure_id")
+    now = observations[observations["period"] == period].set_index("measure_id")
+    targets = snapshot.targets[snapshot.targets["from_period"] <= period].sort_values("from_period")
+    targets = targets.groupby("measure_id").tail(1).set_index("measure_id")
+    return pd.DataFrame({
+        "measure_id": measures.index,
+        "measure": measures["name"].to_numpy(),
+        "unit": measures["unit"].to_numpy(),
+        "area_id": measures["area_id"].to_numpy(),
+        "last_period": before["period"].reindex(measures.index).to_numpy(),
+        "last_value": before["value"].reindex(measures.index).to_numpy(),
+        "target": targets["target"].reindex(measures.index).to_numpy(),
+        "tolerance": targets["tolerance"].reindex(measures.index).to_numpy(),
+        "value": now["value"].reindex(measures.index).to_numpy(),
+        "commentary": now["commentary"].reindex(measures.index).to_numpy(),
+        "performance_group": now["performance_group"].reindex(measures.index).to_numpy(),
+    })
+
+
+def open_months(snapshot: store.Snapshot, today: date | None = None, back: int = 24) -> list[str]:
+    """Months a figure may be given for, newest first: from the current month back past the
+    earliest month with data or ``back`` months, whichever reaches further."""
+    latest = month_index(figure_rules.current_month(today))
+    earliest = latest - back
+    if len(snapshot.observations):
+        earliest = min(earliest, month_index(str(snapshot.observations["period"].min())))
+    return [from_month_index(i) for i in range(latest, earliest - 1, -1)]
+
+
+def next_due(snapshot: store.Snapshot, today: date | None = None) -> str:
+    """The month after the latest with any figure (the next return), but not after the current month."""
+    current = figure_rules.current_month(today)
+    if not len(snapshot.observations):
+        return current
+    following = from_month_index(month_index(str(snapshot.observations["period"].max())) + 1)
+    return min(following, current)
