@@ -24,7 +24,7 @@ def outstanding(snapshot: Snapshot, owners: pd.DataFrame, period: str) -> pd.Dat
     """
     missing = missing_figures(snapshot, period)
     who = owners.groupby("measure_id")["email"].agg(lambda e: ", ".join(sorted(e)))
-    missing.insert(0, "owner", missing["measure_id"].map(who).fillna(NO_OWNER))
+    missing.insert(0, "owner", missing["measure_id"].map(who).astype(object).fillna(NO_OWNER))
     ordered = missing.reset_index(names="position").sort_values(["owner", "position"], kind="stable")
     return ordered.drop(columns=["position", "area_id"]).reset_index(drop=True)
 

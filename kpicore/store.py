@@ -353,10 +353,10 @@ def save_user(path: Path | str | None, email: str, *, role: Role | str, name: st
 
     The last administrator cannot be demoted; a person demoted to viewer keeps
     no measures."""
-    email, role = access.normalise_email(email), Role(role)
     with _writing(path) as db:
         me = _account(db, user)
         access.require_admin(me, "manage users")
+        email, role = access.normalise_email(email), Role(role)
         existing = _account(db, email)
         if existing.is_admin and role is not Role.ADMIN and _admins(db) == 1:
             raise PermissionDenied(f"{email} is the last administrator: make someone else an administrator first")
@@ -368,10 +368,10 @@ def save_user(path: Path | str | None, email: str, *, role: Role | str, name: st
 
 def remove_user(path: Path | str | None, email: str, *, user: str) -> None:
     """Remove a person and their ownership (administrators only; never the last administrator)."""
-    email = access.normalise_email(email)
     with _writing(path) as db:
         me = _account(db, user)
         access.require_admin(me, "manage users")
+        email = access.normalise_email(email)
         existing = _account(db, email)
         if not existing.registered:
             raise KeyError(f"{email} is not a registered user")
@@ -396,10 +396,10 @@ def set_measures(
     """
     if mode not in ("replace", "add", "remove"):
         raise ValueError(f"unknown mode '{mode}'")
-    email = access.normalise_email(email)
     with _writing(path) as db:
         me = _account(db, user)
         access.require_admin(me, "change who owns a measure")
+        email = access.normalise_email(email)
         person = _account(db, email)
         if not person.registered or person.role is Role.VIEWER:
             raise ValueError(f"{email} must be registered as a data owner (or administrator) to own measures")
@@ -410,7 +410,7 @@ def set_measures(
         if mode == "replace":
             db.execute("DELETE FROM measure_owners WHERE email = ?", [email])
         if mode == "remove":
-            db.executemany(
+            db.conn.executemany(
                 "DELETE FROM measure_owners WHERE email = ? AND measure_id = ?", [(email, m) for m in measure_ids]
             )
         else:
@@ -432,12 +432,12 @@ def locks(path: Path | str | None = None) -> pd.DataFrame:
 
 def lock(path: Path | str | None, period: str, *, user: str, reason: str) -> None:
     """Lock a signed-off month (administrators only, with a reason)."""
-    period = parse_period(period)
-    if not (reason or "").strip():
-        raise ValueError("a reason is required to lock a month")
     with _writing(path) as db:
         me = _account(db, user)
         access.require_admin(me, "lock a month")
+        period = parse_period(period)
+        if not (reason or "").strip():
+            raise ValueError("a reason is required to lock a month")
         db["locked_periods"].upsert(
             {"period": period, "locked_by": me.email, "locked_at": _now(), "reason": reason.strip()}, pk="period"
         )
@@ -446,12 +446,12 @@ def lock(path: Path | str | None, period: str, *, user: str, reason: str) -> Non
 
 def unlock(path: Path | str | None, period: str, *, user: str, reason: str) -> None:
     """Unlock a month (administrators only, with a reason)."""
-    period = parse_period(period)
-    if not (reason or "").strip():
-        raise ValueError("a reason is required to unlock a month")
     with _writing(path) as db:
         me = _account(db, user)
         access.require_admin(me, "unlock a month")
+        period = parse_period(period)
+        if not (reason or "").strip():
+            raise ValueError("a reason is required to unlock a month")
         db.execute("DELETE FROM locked_periods WHERE period = ?", [period])
         _log(db, me.email, "unlock", period, reason.strip())
 
