@@ -1,8 +1,14 @@
-"""The performance dashboard: declares the pages and the local-mode banner."""
+"""The performance dashboard: who is signed in, the pages their role may see, and the banner."""
 
 import streamlit as st
 
+from ui import identity
+
 st.set_page_config(page_title="Children's services performance", page_icon=":material/monitoring:", layout="wide")
+me = identity.current()
+if me is None:  # sign-in configured and nobody signed in yet: only the sign-in page exists
+    st.navigation([st.Page(identity.sign_in, title="Sign in", url_path="sign-in")], position="hidden").run()
+    st.stop()
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
@@ -10,6 +16,18 @@ pages = [
     st.Page("pages/explorer.py", title="Measure explorer", icon=":material/show_chart:", url_path="explorer"),
     st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ]
-navigation = st.navigation(pages, position="top")
-st.caption(":material/lock: Local mode: you are the administrator admin@localhost; the app listens on 127.0.0.1 only.")
+entry_pages = [  # data entry, by role (every write checks the role again in kpicore)
+    *([
+        st.Page("pages/submit.py", title="Submit", icon=":material/edit_note:", url_path="submit"),
+        st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
+    ] if me.can_enter_figures else []),
+    st.Page("pages/returns.py", title="Returns", icon=":material/assignment_late:", url_path="returns"),
+    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
+    *([
+        st.Page("pages/users.py", title="Users", icon=":material/group:", url_path="users"),
+        st.Page("pages/locks.py", title="Locked months", icon=":material/lock_clock:", url_path="locks"),
+    ] if me.account.is_admin else []),
+]
+navigation = st.navigation({"": pages, "Data entry": entry_pages}, position="top")
+identity.banner(me)
 navigation.run()

@@ -122,7 +122,7 @@ def plan(
                 recorded = pd.Series(existing[column].reindex(keys).to_numpy(), index=frame.index)
                 frame[column] = frame[column].where(frame[given].astype(bool), recorded)
     band = bands_for(snapshot, frame)
-    needs = band.isin(WORSE) if require_commentary else None
+    needs = band.isin(WORSE) & _changes(frame, current) if require_commentary else None
     valid, found = figure_rules.validate(
         frame[figure_rules.FIELDS], snapshot.measures, account=account, locked_periods=locks, today=today,
         needs_commentary=needs, source=parsed.name, row_of={i: i for i in frame.index},
@@ -148,6 +148,16 @@ def plan(
         )
     locked = sorted(set(changes.loc[changes["status"] != "unchanged", "period"]) & locks)
     return Plan(parsed.name, source, parsed.layout, [], changes, notes, locked, based_on, today)
+
+
+def _changes(frame: pd.DataFrame, current: pd.DataFrame | None) -> pd.Series:
+    """Which rows would change what is recorded (a figure left as it is needs nothing more)."""
+    if current is None or current.empty:
+        return pd.Series(True, index=frame.index)
+    unique = frame[figure_rules.FIELDS].drop_duplicates(["measure_id", "period"])
+    status = store.compare_with_current(unique, current).set_index(["measure_id", "period"])["status"]
+    keys = pd.MultiIndex.from_frame(frame[["measure_id", "period"]])
+    return pd.Series(status.reindex(keys).to_numpy() != "unchanged", index=frame.index)
 
 
 def _where(problem: Problem, frame: pd.DataFrame) -> Problem:
@@ -195,21 +205,20 @@ def form_parsed(period: str, entries: pd.DataFrame, measures: pd.DataFrame) -> u
     records = []
     for row, entry in enumerate(entries.itertuples(index=False), start=1):
         name = names.at[entry.measure_id, "name"]
-        commentary = (entry.commentary or "").strip() or None
-        group = entry.performance_group or None
-        value, percent, problem = upload.parse_number(entry.value or "")
+        commentary, group, typed = (_text(entry.commentary), _text(entry.performance_group), _text(entry.value))
+        value, percent, problem = upload.parse_number(typed or "")
         if problem is None and percent and names.at[entry.measure_id, "unit"] != "percent":
             problem = "is a percentage, but this measure is not: give the number without %"
         if problem is None and value is None and (commentary or group):
             problem = "is required when commentary or a performance group is given"
         if problem:
-            parsed.problems.append(Problem("form", row, f"{name}: value", entry.value or "", problem))
+            parsed.problems.append(Problem("form", row, "value", typed or "", problem))
             continue
         if value is None:
             continue
         records.append({
-            "row": row, "measure_column": f"{name}: measure", "measure_text": name, "period_column": "month",
-            "period_text": label(period), "value_column": f"{name}: value", "value_text": entry.value,
+            "row": row, "measure_column": "measure", "measure_text": name, "period_column": "month",
+            "period_text": label(period), "value_column": "value", "value_text": typed,
             "measure_id": entry.measure_id, "period": period, "value": value, "percent": percent,
             "commentary": commentary, "performance_group": group, "commentary_given": True, "group_given": True,
         })
@@ -217,6 +226,13 @@ def form_parsed(period: str, entries: pd.DataFrame, measures: pd.DataFrame) -> u
     if not records and not parsed.problems:
         parsed.problems.append(Problem("form", None, None, "", "has no figures: enter at least one value"))
     return parsed
+
+
+def _text(value: object) -> str | None:
+    """Typed text, stripped; blank (or missing) as ``None``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value).strip() or None
 
 
 def commit(path: Path | str | None, plan: Plan, *, user: str, reason: str | None = None) -> dict[str, int]:
@@ -276,3 +292,19 @@ def next_due(snapshot: store.Snapshot, today: date | None = None) -> str:
         return current
     following = from_month_index(month_index(str(snapshot.observations["period"].max())) + 1)
     return min(following, current)
+
+
+def form_preview(snapshot: store.Snapshot, period: str, entries: pd.DataFrame) -> pd.DataFrame:
+    """For each measure on the form (indexed by ``measure_id``): the problem with what was typed,
+    or the band the value would have, before anything is saved."""
+    parsed = form_parsed(period, entries, snapshot.measures)
+    out = pd.DataFrame(
+        {"measure_id": entries["measure_id"].to_numpy(), "problem": None, "band": None},
+        index=range(1, len(entries) + 1),
+    )
+    for problem in parsed.problems:
+        if problem.row is not None:
+            out.at[problem.row, "problem"] = problem.message
+    if len(parsed.figures):
+        out.loc[parsed.figures["row"].to_numpy(), "band"] = bands_for(snapshot, parsed.figures).to_numpy()
+    return out.set_index("measure_id")

@@ -1,0 +1,33 @@
+"""History: every version of every figure, with who changed it, when, how and why."""
+
+import streamlit as st
+
+from kpicore import scorecard, store
+from kpicore.periods import label
+from kpicore.vocab import Role
+from ui import data, entry, entrypoint, identity
+
+entrypoint.ensure()
+identity.require(*Role)
+snapshot = data.snapshot()
+names = snapshot.measures.set_index("measure_id")["name"]
+
+st.title("History")
+st.caption("Figures are never overwritten: each change is a new version, with who, when, source and reason.")
+left, right = st.columns([3, 1])
+measure = left.selectbox(
+    "Measure", [None, *names.index], format_func=lambda m: "All measures" if m is None else names[m], key="measure",
+)
+periods = sorted(snapshot.observations["period"].unique(), reverse=True)
+period = right.selectbox("Month", [None, *periods], format_func=lambda p: "All months" if p is None else label(p), key="period")
+
+versions = store.history(data.database(), measure_id=measure, period=period)
+revised = int((versions["change"] == "revised").sum())
+st.caption(f"{len(versions)} version(s), newest first; {revised} revision(s).")
+st.dataframe(
+    entry.history_table(versions), hide_index=True, width="stretch",
+    column_config={"Measure": st.column_config.TextColumn(width="large")},
+)
+st.download_button(
+    "Download CSV", scorecard.to_csv_plain(versions), file_name="history.csv", mime="text/csv", key="download_history",
+)

@@ -1,0 +1,37 @@
+"""Returns: which measures still lack a month's figure, by owner and thematic area."""
+
+import streamlit as st
+
+from kpicore import returns, scorecard, store, submission
+from kpicore.periods import label
+from kpicore.vocab import Role
+from ui import data, entrypoint, identity
+
+entrypoint.ensure()
+identity.require(*Role)
+snapshot = data.snapshot()
+
+st.title("Returns")
+months = submission.open_months(snapshot)
+period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="period")
+counts = returns.due_count(snapshot, period)
+due, received, missing = st.columns(3)
+due.metric("Figures due", counts["due"])
+received.metric("Received", counts["received"])
+missing.metric("Still missing", counts["missing"])
+
+table = returns.outstanding(snapshot, store.owners(data.database()), period)
+if table.empty:
+    st.success(f"Every figure due for {label(period)} is in.")
+    st.stop()
+st.subheader("By owner and thematic area")
+st.dataframe(returns.by_owner_and_area(table), hide_index=True, width="stretch")
+st.subheader("Measures without a figure")
+st.dataframe(
+    table.rename(columns={"last_period": "last figure"}), hide_index=True, width="stretch",
+    column_config={"measure": st.column_config.TextColumn(width="large")},
+)
+st.download_button(
+    "Download CSV", scorecard.to_csv_plain(table.assign(period=period)), file_name=f"returns-{period}.csv",
+    mime="text/csv", key="download_returns",
+)

@@ -1,0 +1,52 @@
+"""Submit: a month's figures for the measures you own, each with its band shown before saving."""
+
+import pandas as pd
+import streamlit as st
+
+from kpicore import submission
+from kpicore.access import PermissionDenied
+from kpicore.periods import label
+from kpicore.store import StaleFigures
+from kpicore.validation import ValidationFailed
+from kpicore.vocab import Role
+from ui import data, entry, entrypoint, identity
+
+entrypoint.ensure()
+me = identity.require(Role.DATA_OWNER, Role.ADMIN)
+snapshot = data.snapshot()
+
+st.title("Submit monthly figures")
+months = submission.open_months(snapshot)
+period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="month")
+mine = me.account.submittable(snapshot.measures["measure_id"])
+areas = snapshot.areas[snapshot.areas["area_id"].isin(snapshot.measures.set_index("measure_id").loc[mine, "area_id"])]
+area = st.selectbox(
+    "Thematic area", [None, *areas["area_id"]], key="area",
+    format_func=lambda a: "All my measures" if a is None else areas.set_index("area_id").at[a, "name"],
+)
+rows = submission.form_rows(snapshot, mine, period)
+rows = rows if area is None else rows[rows["area_id"] == area]
+if rows.empty:
+    st.info("None of your measures is due this month. An administrator can add measures to yours.")
+    st.stop()
+st.caption(
+    f"{len(rows)} measure(s) for {label(period)}. Type a value (77.6 or 77.6%) to see its band; a blank value "
+    "means no figure. Commentary is required when a value is worse than target."
+)
+
+preview = submission.form_preview(snapshot, period, entry.typed(rows, period))
+entries = pd.DataFrame([entry.figure_fields(row, period, preview.loc[row["measure_id"]]) for _, row in rows.iterrows()])
+reason = st.text_input("Reason for any revision", key="reason", help="Required to change a figure already recorded.")
+
+if st.button("Save figures", type="primary", key="save"):
+    plan = submission.plan_form(data.database(), period, entries, user=me.email)
+    try:
+        counts = submission.commit(data.database(), plan, user=me.email, reason=reason)
+    except ValidationFailed as failure:
+        st.error(f"Nothing was saved: {len(failure.problems)} problem(s).", icon=":material/block:")
+        st.table(entry.form_report(failure.problems, rows), hide_index=True)
+    except (PermissionDenied, StaleFigures) as error:
+        st.error(f"Nothing was saved: {error}")
+    else:
+        data.clear()
+        st.success(f"Saved: {counts['new']} new, {counts['revised']} revised, {counts['unchanged']} unchanged.")

@@ -1,0 +1,63 @@
+"""Upload: a CSV or Excel file of figures, checked in full, previewed, then confirmed."""
+
+import streamlit as st
+
+from kpicore import submission, upload
+from kpicore.access import PermissionDenied
+from kpicore.periods import label
+from kpicore.store import StaleFigures
+from kpicore.validation import ValidationFailed
+from kpicore.vocab import Role
+from ui import data, entry, entrypoint, identity
+
+entrypoint.ensure()
+me = identity.require(Role.DATA_OWNER, Role.ADMIN)
+snapshot = data.snapshot()
+
+st.title("Upload figures")
+st.caption(
+    "A CSV (UTF-8) or Excel file in the long layout (measure_id, period, value, commentary, performance_group) "
+    "or the scorecard layout (measure_id and one column per month). Nothing is saved until you confirm."
+)
+with st.expander("Templates for your measures", icon=":material/download:"):
+    months = submission.open_months(snapshot)
+    period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="template_month")
+    mine = snapshot.measures[snapshot.measures["measure_id"].isin(me.account.submittable(snapshot.measures["measure_id"]))]
+    for column, (layout, fmt) in zip(st.columns(4), [(lay, f) for lay in (upload.LONG, upload.SCORECARD) for f in ("csv", "xlsx")]):
+        column.download_button(
+            f"{layout.title()} layout ({fmt.upper()})", upload.template(layout, fmt, mine, period),
+            file_name=f"template-{layout}-{period}.{fmt}", key=f"template_{layout}_{fmt}",
+        )
+
+if message := st.session_state.pop("upload_saved", None):
+    st.success(message, icon=":material/check_circle:")
+attempt = st.session_state.setdefault("upload_attempt", 0)
+file = st.file_uploader(
+    "File to upload", type=["csv", "xlsx"], key=f"upload_file_{attempt}", max_upload_size=upload.MAX_BYTES // 2**20
+)
+if file is None:
+    st.stop()
+
+plan = submission.plan_file(data.database(), file.name, file.getvalue(), user=me.email)
+if not plan.ok:
+    entry.report(plan, key="upload")
+    st.stop()
+entry.preview(plan, key="upload")
+if plan.to_write.empty:
+    st.stop()
+reason = st.text_input(
+    "Reason" + (" (required)" if plan.needs_reason else " (optional)"), key="upload_reason",
+    help="Why figures already recorded are revised, or why a locked month changes.",
+)
+if st.button("Confirm and save", type="primary", key="upload_confirm"):
+    try:
+        counts = submission.commit(data.database(), plan, user=me.email, reason=reason)
+    except (ValidationFailed, PermissionDenied, StaleFigures) as error:
+        st.error(f"Nothing was saved: {error}", icon=":material/block:")
+    else:
+        data.clear()
+        st.session_state["upload_saved"] = (
+            f"Saved {file.name}: {counts['new']} new, {counts['revised']} revised, {counts['unchanged']} unchanged."
+        )
+        st.session_state["upload_attempt"] = attempt + 1
+        st.rerun()

@@ -1,0 +1,281 @@
+"""The data-entry pages in ``AppTest``: sign-in and roles, the monthly form, the upload flow
+(report, preview, confirm), history and returns; and the pages' share of the authorisation matrix."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from kpicore import store
+from tests.entry import ADMIN, OTHER, OWNER, STRANGER, VIEWER, dump, read, writable_db
+from tests.files.make_files import NOT_OWNED, OWNED
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+PAGES = Path(__file__).resolve().parent.parent / "pages"
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only-secret",
+    "client_id": "test-client",
+    "client_secret": "test-secret",
+    "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration",
+}
+ENTRY_PAGES = {"submit", "upload", "returns", "history", "users", "locks"}
+
+
+@pytest.fixture(autouse=True)
+def warm_server(monkeypatch):
+    """Run every AppTest run as a server does after its first session (``st.navigation`` has run).
+
+    ``AppTest`` resets ``PagesManager.uses_pages_directory`` before each run, so each run
+    starts in legacy multipage mode, where ``ui.entrypoint.ensure()`` reruns the script
+    and a button's click is lost on the way. A real server makes that switch once.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = writable_db(tmp_path)
+    monkeypatch.setenv("KPI_DB", str(path))
+    return path
+
+
+def start(page: str | None = None, email: str | None = None, script: str = APP) -> AppTest:
+    """The app in local mode (``email`` None) or signed in through OIDC as ``email``."""
+    at = AppTest.from_file(script, default_timeout=60)
+    if email is not None:
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": email, "name": email.split("@")[0].title()}
+    if page:
+        at.run()
+        at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+def known_pages(at: AppTest) -> set[str]:
+    """The pages the navigation offers this run (by file stem)."""
+    return {Path(info["script_path"]).stem for info in at._registered_pages.values() if info.get("script_path")}
+
+
+def upload_file(at: AppTest, name: str, data: bytes) -> AppTest:
+    kind = "text/csv" if name.endswith(".csv") else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return at.file_uploader[0].set_value((name, data, kind)).run()
+
+
+# --- sign-in and pages by role ----------------------------------------------------------------
+
+
+def test_local_mode_is_the_local_administrator_with_every_page(db):
+    at = start()
+    assert not at.exception
+    assert "Local mode: you are the administrator admin@localhost" in at.caption[0].value
+    assert ENTRY_PAGES <= known_pages(at)
+
+
+def test_with_sign_in_configured_nobody_sees_anything_before_signing_in(db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [t.value for t in at.title] == ["Children's services performance"]
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.dataframe and not at.exception
+
+
+@pytest.mark.parametrize(
+    ("email", "pages"),
+    [
+        (VIEWER, {"returns", "history"}),
+        (STRANGER, {"returns", "history"}),
+        (OWNER, {"submit", "upload", "returns", "history"}),
+        (ADMIN, ENTRY_PAGES),
+    ],
+)
+def test_pages_shown_per_role(db, email, pages):
+    at = start(email=email)
+    assert not at.exception
+    assert known_pages(at) & ENTRY_PAGES == pages
+    assert at.caption[0].value.startswith(":material/person: Signed in as ")
+    assert at.caption[0].value.endswith(f"{store.account(db, email).label.lower()}.")
+
+
+@pytest.mark.parametrize(
+    ("page", "email"),
+    [("submit", VIEWER), ("upload", VIEWER), ("upload", STRANGER), ("users", OWNER), ("locks", OWNER),
+     ("users", VIEWER)],
+)
+def test_a_page_refuses_a_role_it_is_not_for_even_when_run_directly(db, page, email):
+    at = start(email=email, script=str(PAGES / f"{page}.py"))
+    assert [e.value for e in at.error] == ["This page is not available to you: ask an administrator if you need it."]
+    assert not at.text_input and not at.file_uploader
+
+
+# --- the monthly form ---------------------------------------------------------------------------
+
+
+def test_the_form_shows_only_the_owners_measures_with_last_value_and_target(db):
+    at = start("submit", email=OWNER)
+    assert not at.exception and at.title[0].value == "Submit monthly figures"
+    assert at.selectbox(key="month").value == "2022-12"
+    names = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert len(names) == 3
+    assert "Last: 77.6% (Nov-22) · Target: 90.0% · Percentage" in [c.value for c in at.caption]
+
+
+def test_the_form_previews_the_band_requires_commentary_then_saves(db):
+    at = start("submit", email=OWNER)
+    at.text_input(key=f"value_2022-12_{OWNED[0]}").input("70").run()
+    assert "Band: **‼ Significantly worse**" in [m.value for m in at.markdown]
+    assert "Worse than target: commentary is required." in [c.value for c in at.caption]
+    before = dump(db)
+    at.button(key="save").click().run()
+    assert at.error[0].value.startswith("Nothing was saved: 1 problem(s)")
+    report = at.table[0].value
+    assert report.iloc[0]["Field"] == "commentary" and "commentary is required" in report.iloc[0]["Problem"]
+    assert dump(db) == before
+    at.text_area(key=f"commentary_2022-12_{OWNED[0]}").input("Two vacancies in the front door team").run()
+    at.selectbox(key=f"group_2022-12_{OWNED[0]}").set_value("Poor").run()
+    at.button(key="save").click().run()
+    assert at.success[0].value == "Saved: 1 new, 0 revised, 0 unchanged."
+    version = store.history(db, measure_id=OWNED[0], period="2022-12").iloc[0]
+    assert (version["value"], version["performance_group"], version["recorded_by"], version["source"]) == (
+        70.0, "Poor", OWNER, "form",
+    )
+
+
+def test_revising_on_the_form_needs_a_reason(db):
+    at = start("submit", email=OWNER)
+    at.selectbox(key="month").set_value("2022-11").run()
+    field = at.text_input(key=f"value_2022-11_{OWNED[1]}")
+    assert field.value == "46"
+    field.input("47").run()
+    at.button(key="save").click().run()
+    assert "a reason is required" in at.table[0].value.iloc[0]["Problem"]
+    at.text_input(key="reason").input("Two audits uploaded late").run()
+    at.button(key="save").click().run()
+    assert at.success[0].value == "Saved: 0 new, 1 revised, 1 unchanged."
+    assert store.history(db, measure_id=OWNED[1], period="2022-11")["reason"].iloc[0] == "Two audits uploaded late"
+
+
+# --- the upload flow ------------------------------------------------------------------------------
+
+
+def test_upload_refused_shows_the_report_and_writes_nothing(db):
+    before = dump(db)
+    at = start("upload", email=OWNER)
+    at = upload_file(at, "many-problems.csv", read("many-problems.csv"))
+    assert not at.exception
+    assert at.error[0].value.startswith("Refused: 11 problem(s) in many-problems.csv; nothing was written.")
+    report = at.table[0].value
+    assert report[["Row", "Column", "Value"]].values.tolist()[:2] == [["2", "value", "1,234.5"], ["3", "measure_id", "no-such-measure"]]
+    assert not [b for b in at.button if b.key == "upload_confirm"]
+    files = {b.key for b in at.download_button}
+    assert "upload_report" in files
+    assert dump(db) == before
+
+
+def test_upload_preview_then_confirm(db):
+    at = start("upload", email=OWNER)
+    at = upload_file(at, "long-valid.csv", read("long-valid.csv"))
+    assert [m.value for m in at.metric] == ["3", "0", "0"]
+    preview = at.table[0].value
+    assert preview["Change"].tolist() == ["new", "new", "new"] and preview["New"].tolist() == ["78.1%", "47", "70.0%"]
+    assert dump(db) == dump(db)
+    before = dump(db)
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Saved long-valid.csv: 3 new, 0 revised, 0 unchanged."
+    assert dump(db) != before
+    assert len(store.history(db, period="2022-12")) == 3
+
+
+def test_upload_of_a_revision_shows_old_to_new_and_needs_a_reason(db):
+    at = start("upload", email=OWNER)
+    at = upload_file(at, "fix.csv", f"measure_id,period,value\n{OWNED[0]},Nov-22,78.0\n".encode())
+    preview = at.table[0].value
+    assert preview[["Change", "Old", "New"]].values.tolist() == [["revised", "77.6%", "78.0%"]]
+    at.button(key="upload_confirm").click().run()
+    assert "a reason is required" in at.error[0].value
+    at.text_input(key="upload_reason").input("Recount after audit").run()
+    at.button(key="upload_confirm").click().run()
+    assert at.success[0].value.startswith("Saved fix.csv: 0 new, 1 revised")
+
+
+def test_an_excel_file_with_percent_and_date_cells(db):
+    at = start("upload", email=OWNER)
+    at = upload_file(at, "percent-and-dates.xlsx", read("percent-and-dates.xlsx"))
+    assert at.table[0].value["New"].tolist() == ["78.1%", "47", "70.0%"]
+
+
+def test_templates_are_offered_for_the_owners_measures(db):
+    at = start("upload", email=OWNER)
+    keys = {b.key for b in at.download_button}
+    assert {"template_long_csv", "template_long_xlsx", "template_scorecard_csv", "template_scorecard_xlsx"} <= keys
+
+
+# --- the pages' share of the authorisation matrix --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "allowed"),
+    [(OWNER, "long-valid.csv", True), (OWNER, "not-owned.csv", False), (OTHER, "long-valid.csv", False),
+     (ADMIN, "not-owned.csv", True)],
+)
+def test_upload_through_the_page_by_role(db, email, name, allowed):
+    before = dump(db)
+    at = upload_file(start("upload", email=email), name, read(name))
+    if allowed:
+        at.button(key="upload_confirm").click().run()
+        assert at.success and dump(db) != before
+    else:
+        assert "you do not own this measure" in " ".join(at.table[0].value["Problem"])
+        assert dump(db) == before
+
+
+def test_admin_pages_manage_users_ownership_and_locks(db):
+    at = start("users", email=ADMIN)
+    at.text_input(key="new_email").input("new.owner@council.gov.uk")
+    at.selectbox(key="new_role").set_value("data_owner")
+    at.button(key="save_user").click().run()
+    assert "Saved new.owner@council.gov.uk." in [s.value for s in at.success]
+    at.selectbox(key="owner").set_value("new.owner@council.gov.uk").run()
+    at.multiselect(key="measures_new.owner@council.gov.uk").set_value([NOT_OWNED]).run()
+    at.button(key="save_measures").click().run()
+    assert store.account(db, "new.owner@council.gov.uk").measures == frozenset([NOT_OWNED])
+    at = start("locks", email=ADMIN)
+    at.selectbox(key="lock_period").set_value("2022-11")
+    at.text_input(key="lock_reason").input("Signed off at the December board")
+    at.button(key="lock").click().run()
+    assert store.locks(db)["period"].tolist() == ["2022-11"]
+    assert "Nov-22 locked." in [s.value for s in at.success]
+
+
+# --- history and returns ------------------------------------------------------------------------------
+
+
+def test_history_page_shows_every_version(db):
+    store.record_figures(db, pd.DataFrame({"measure_id": [OWNED[0]], "period": ["2022-11"], "value": [78.0]}),
+                         user=OWNER, source="form", reason="Late returns")
+    at = start("history", email=VIEWER)
+    at.selectbox(key="measure").set_value(OWNED[0]).run()
+    table = at.dataframe[0].value
+    assert len(table) == 14
+    assert table.iloc[0][["Month", "Change", "Old → new", "By", "Source", "Reason"]].tolist() == [
+        "Nov-22", "revised", "77.6 → 78", OWNER, "form", "Late returns",
+    ]
+
+
+def test_returns_page_lists_missing_figures_by_owner(db):
+    at = start("returns", email=OWNER)
+    assert [m.value for m in at.metric] == ["84", "0", "84"]
+    summary = at.dataframe[0].value
+    assert summary.query("owner == @OWNER")["missing"].sum() == 3
+    assert "download_returns" in {b.key for b in at.download_button}

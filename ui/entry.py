@@ -1,0 +1,173 @@
+"""Streamlit glue for data entry: the validation report, the preview of changes, the form's fields.
+
+User text (file names, commentary, cell values) is only ever shown in tables
+or plain text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpicore import scorecard, submission
+from kpicore.periods import label
+from kpicore.vocab import BAND_STYLE, Band, PerformanceGroup, Unit
+from ui.identity import plain
+from ui.present import format_value
+
+SHOWN = 200
+"""Rows of a report or preview shown on the page; the download has them all."""
+
+
+def band_text(band: str | None) -> str:
+    if not isinstance(band, str) or not band:
+        return ""
+    return f"{BAND_STYLE[Band(band)]['symbol']} {BAND_STYLE[Band(band)]['short']}"
+
+
+def report(plan: submission.Plan, key: str) -> None:
+    """The refusal: every problem with row, column, the value found and what is allowed."""
+    st.error(f"{plan.summary()} Correct the file and upload it again.", icon=":material/block:")
+    table = pd.DataFrame(
+        [{"Row": p.row, "Column": p.column or "", "Value": p.value, "Problem": p.message} for p in plan.problems]
+    )
+    table["Row"] = table["Row"].map(lambda r: "" if pd.isna(r) else str(int(r)))
+    if len(table) > SHOWN:
+        st.caption(f"The first {SHOWN} of {len(table)} problems; download the report for all of them.")
+    st.table(table.head(SHOWN), hide_index=True)
+    st.download_button(
+        "Download the report (CSV)", scorecard.to_csv_plain(table), file_name="validation-report.csv",
+        mime="text/csv", key=f"{key}_report",
+    )
+
+
+def preview(plan: submission.Plan, key: str) -> None:
+    """What would change: new figures, revised ones (old → new) and how many are unchanged."""
+    new, revised, same = plan.count("new"), plan.count("revised"), plan.count("unchanged")
+    left, middle, right = st.columns(3)
+    left.metric("New figures", new)
+    middle.metric("Revised figures", revised)
+    right.metric("Unchanged", same)
+    for note in plan.notes:
+        st.info(note, icon=":material/info:")
+    if plan.locked:
+        st.warning(f"Locked (signed-off) months: {', '.join(label(p) for p in plan.locked)}. A reason is required.")
+    changes = plan.to_write
+    if changes.empty:
+        st.success("Nothing to change: every figure in the file is already recorded.")
+        return
+    table = pd.DataFrame({
+        "Row": changes["row"].astype(int).astype(str),
+        "Measure": changes["measure"],
+        "Month": changes["period"].map(label),
+        "Change": changes["status"],
+        "Old": [format_value(v, u) for v, u in zip(changes["old_value"], changes["unit"])],
+        "New": [format_value(v, u) for v, u in zip(changes["value"], changes["unit"])],
+        "Band": changes["band"].map(band_text),
+        "Commentary": changes["commentary"].fillna(""),
+    })
+    if len(table) > SHOWN:
+        st.caption(f"The first {SHOWN} of {len(table)} changes; download the preview for all of them.")
+    st.table(table.head(SHOWN), hide_index=True)
+    st.download_button(
+        "Download the preview (CSV)", scorecard.to_csv_plain(changes), file_name="preview.csv", mime="text/csv",
+        key=f"{key}_preview",
+    )
+
+
+def figure_fields(row: pd.Series, period: str, preview_row: pd.Series | None) -> dict:
+    """One measure on the monthly form: what it is, last figure and target, then value, band, commentary, group."""
+    unit = Unit(row["unit"])
+    with st.container(border=True):
+        about, value_column, words = st.columns([4, 2, 4])
+        about.markdown(f"**{plain(row['measure'])}**")
+        last = "none" if pd.isna(row["last_value"]) else f"{format_value(row['last_value'], unit)} ({label(row['last_period'])})"
+        target = "none" if pd.isna(row["target"]) else format_value(row["target"], unit)
+        about.caption(f"Last: {last} · Target: {target} · {unit.label}")
+        prefill = _prefill(row)
+        typed = value_column.text_input(
+            f"{label(period)} value", value=prefill["value"], key=f"value_{period}_{row['measure_id']}",
+            placeholder="e.g. 77.6" if unit is Unit.PERCENT else "e.g. 52",
+        )
+        if preview_row is not None and isinstance(preview_row.get("problem"), str):
+            value_column.error(preview_row["problem"])
+        elif preview_row is not None and isinstance(preview_row.get("band"), str):
+            value_column.markdown(f"Band: **{band_text(preview_row['band'])}**")
+            if preview_row["band"] in submission.WORSE:
+                value_column.caption("Worse than target: commentary is required.")
+        commentary = words.text_area(
+            "Commentary", value=prefill["commentary"],
+            key=f"commentary_{period}_{row['measure_id']}", height=68,
+        )
+        groups = ["", *[g.value for g in PerformanceGroup]]
+        group = words.selectbox(
+            "Performance group", groups, index=groups.index(prefill["performance_group"]), key=f"group_{period}_{row['measure_id']}",
+            format_func=lambda g: g or "(not set)",
+        )
+    return {"measure_id": row["measure_id"], "value": typed, "commentary": commentary, "performance_group": group or None}
+
+
+def history_table(versions: pd.DataFrame) -> pd.DataFrame:
+    """Versions as people read them: month, measure, old → new, commentary, who, when, how, why."""
+    return pd.DataFrame({
+        "Month": versions["period"].map(label),
+        "Measure": versions["measure"],
+        "Change": versions["change"],
+        "Old → new": [
+            f"{'' if pd.isna(old) else f'{old:g} → '}{'' if pd.isna(new) else f'{new:g}'}"
+            for old, new in zip(versions["old_value"], versions["value"])
+        ],
+        "Commentary": versions["commentary"].fillna(""),
+        "Group": versions["performance_group"].fillna(""),
+        "By": versions["recorded_by"],
+        "When (UTC)": versions["recorded_at"].str.replace("T", " ").str[:16],
+        "Source": versions["source"],
+        "Reason": versions["reason"].fillna(""),
+    })
+
+
+def _prefill(row: pd.Series) -> dict:
+    return {
+        "value": "" if pd.isna(row["value"]) else f"{row['value']:g}",
+        "commentary": "" if pd.isna(row["commentary"]) else row["commentary"],
+        "performance_group": row["performance_group"] if isinstance(row["performance_group"], str) else "",
+    }
+
+
+def typed(rows: pd.DataFrame, period: str) -> pd.DataFrame:
+    """What the form holds right now (typed, or pre-filled from what is recorded), before it is drawn,
+    so that each value's band can be shown beside it."""
+    entries = []
+    for _, row in rows.iterrows():
+        prefill = _prefill(row)
+        entries.append({
+            "measure_id": row["measure_id"],
+            **{
+                field: st.session_state.get(f"{key}_{period}_{row['measure_id']}", prefill[field])
+                for field, key in (("value", "value"), ("commentary", "commentary"), ("performance_group", "group"))
+            },
+        })
+    frame = pd.DataFrame(entries, columns=["measure_id", "value", "commentary", "performance_group"])
+    return frame
+
+
+def form_report(problems: list, rows: pd.DataFrame) -> pd.DataFrame:
+    """The form's problems by measure: row ``n`` is the ``n``-th measure shown."""
+    names = rows["measure"].tolist()
+    return pd.DataFrame({
+        "Measure": [names[p.row - 1] if p.row else "" for p in problems],
+        "Field": [p.column or "" for p in problems],
+        "Value": [p.value for p in problems],
+        "Problem": [p.message for p in problems],
+    })
+
+
+def flash(message: str) -> None:
+    """Show ``message`` after a rerun, so that the page redraws with what was just saved."""
+    st.session_state["flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    if message := st.session_state.pop("flash", None):
+        st.success(message, icon=":material/check_circle:")
