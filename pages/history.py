@@ -25,8 +25,8 @@ versions = store.history(data.database(), measure_id=measure, period=period)
 revised = int((versions["change"] == "revised").sum())
 st.caption(f"{len(versions)} version(s), newest first; {revised} revision(s).")
 st.dataframe(
-    entry.history_table(versions), hide_index=True, width="stretch",
-    column_config={"Measure": st.column_config.TextColumn(width="large")},
+    entry.history_table(versions, with_measure=measure is None), hide_index=True, width="stretch",
+    column_config={name: st.column_config.TextColumn(width="large") for name in ("Measure", "Commentary", "Reason")},
 )
 st.download_button(
     "Download CSV", scorecard.to_csv_plain(versions), file_name="history.csv", mime="text/csv", key="download_history",

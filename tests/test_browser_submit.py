@@ -107,7 +107,7 @@ def test_the_form_previews_the_band_then_saves(server, page, database):
     field.fill("91")
     field.press("Enter")
     wait_idle(page)
-    assert page.get_by_text("Band: ✔ Met").is_visible()
+    assert page.get_by_text("✔ Met", exact=True).is_visible()
     page.get_by_role("button", name="Save figures").click()
     wait_idle(page)
     assert page.get_by_text("Saved: 1 new, 0 revised, 0 unchanged.").is_visible()

@@ -6,6 +6,8 @@ or plain text, never as HTML.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +25,15 @@ def band_text(band: str | None) -> str:
     if not isinstance(band, str) or not band:
         return ""
     return f"{BAND_STYLE[Band(band)]['symbol']} {BAND_STYLE[Band(band)]['short']}"
+
+
+def band_chip(band: str) -> str:
+    """A band as a coloured chip with its symbol and words: our own constant text, escaped."""
+    style = BAND_STYLE[Band(band)]
+    return (
+        f'<span style="display:inline-block;padding:2px 8px;border:1px solid #555;border-radius:4px;'
+        f'background:{style["fill"]};color:{style["text"]}">{html.escape(band_text(band))}</span>'
+    )
 
 
 def report(plan: submission.Plan, key: str) -> None:
@@ -92,7 +103,7 @@ def figure_fields(row: pd.Series, period: str, preview_row: pd.Series | None) ->
         if preview_row is not None and isinstance(preview_row.get("problem"), str):
             value_column.error(preview_row["problem"])
         elif preview_row is not None and isinstance(preview_row.get("band"), str):
-            value_column.markdown(f"Band: **{band_text(preview_row['band'])}**")
+            value_column.markdown(band_chip(preview_row["band"]), unsafe_allow_html=True)
             if preview_row["band"] in submission.WORSE:
                 value_column.caption("Worse than target: commentary is required.")
         commentary = words.text_area(
@@ -107,9 +118,9 @@ def figure_fields(row: pd.Series, period: str, preview_row: pd.Series | None) ->
     return {"measure_id": row["measure_id"], "value": typed, "commentary": commentary, "performance_group": group or None}
 
 
-def history_table(versions: pd.DataFrame) -> pd.DataFrame:
+def history_table(versions: pd.DataFrame, with_measure: bool = True) -> pd.DataFrame:
     """Versions as people read them: month, measure, old → new, commentary, who, when, how, why."""
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Month": versions["period"].map(label),
         "Measure": versions["measure"],
         "Change": versions["change"],
@@ -124,6 +135,7 @@ def history_table(versions: pd.DataFrame) -> pd.DataFrame:
         "Source": versions["source"],
         "Reason": versions["reason"].fillna(""),
     })
+    return table if with_measure else table.drop(columns="Measure")
 
 
 def _prefill(row: pd.Series) -> dict:
