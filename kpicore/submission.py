@@ -28,6 +28,7 @@ from kpicore.validation import Problem, ValidationFailed
 from kpicore.vocab import Band
 
 WORSE = {Band.WORSE.value, Band.SIGNIFICANTLY_WORSE.value}
+_DUPLICATE = "this measure and month appear more than once"
 CHANGE_COLUMNS = [
     "row", "measure_id", "measure", "unit", "period", "status", "old_value", "value", "band",
     "old_commentary", "commentary", "old_performance_group", "performance_group",
@@ -172,7 +173,12 @@ def _where(problem: Problem, frame: pd.DataFrame) -> Problem:
         column, value = line["period_column"], line["period_text"]
     elif column == "measure_id":
         column, value = line["measure_column"], line["measure_text"]
-    return replace(problem, row=int(line["row"]), column=column, value=str(value))
+    message = problem.message
+    if message.startswith(_DUPLICATE):
+        same = frame[(frame["measure_id"] == line["measure_id"]) & (frame["period"] == line["period"])]
+        others = sorted({int(r) for r in same["row"]} - {int(line["row"])})
+        message += f" (also row {', '.join(map(str, others))})" if others else ""
+    return replace(problem, row=int(line["row"]), column=column, value=str(value), message=message)
 
 
 def _order(problem: Problem) -> tuple:

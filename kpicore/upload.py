@@ -35,6 +35,8 @@ from kpicore.vocab import PerformanceGroup, Unit
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 LONG, SCORECARD = "long", "scorecard"
+TEMPLATES = [(LONG, "csv"), (LONG, "xlsx"), (SCORECARD, "csv"), (SCORECARD, "xlsx")]
+"""The templates offered: each layout as CSV and as Excel."""
 TEMPLATE_COLUMNS = {
     LONG: ["measure_id", "measure", "unit", "period", "value", "commentary", "performance_group"],
     SCORECARD: ["measure_id", "measure", "unit"],

@@ -23,7 +23,7 @@ with st.expander("Templates for your measures", icon=":material/download:"):
     months = submission.open_months(snapshot)
     period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="template_month")
     mine = snapshot.measures[snapshot.measures["measure_id"].isin(me.account.submittable(snapshot.measures["measure_id"]))]
-    for column, (layout, fmt) in zip(st.columns(4), [(lay, f) for lay in (upload.LONG, upload.SCORECARD) for f in ("csv", "xlsx")]):
+    for column, (layout, fmt) in zip(st.columns(4), upload.TEMPLATES):
         column.download_button(
             f"{layout.title()} layout ({fmt.upper()})", upload.template(layout, fmt, mine, period),
             file_name=f"template-{layout}-{period}.{fmt}", key=f"template_{layout}_{fmt}",

@@ -90,6 +90,16 @@ def test_with_sign_in_configured_nobody_sees_anything_before_signing_in(db):
     assert not at.dataframe and not at.exception
 
 
+def test_local_mode_refuses_to_run_when_not_bound_to_loopback(db, monkeypatch):
+    from ui import identity
+
+    monkeypatch.setattr(identity, "local_mode_allowed", lambda: False)
+    at = start()
+    assert [t.value for t in at.title] == ["Children's services performance"]
+    assert "local mode is only allowed when the app listens on 127.0.0.1" in at.error[0].value
+    assert not at.dataframe
+
+
 @pytest.mark.parametrize(
     ("email", "pages"),
     [

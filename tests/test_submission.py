@@ -60,6 +60,11 @@ def test_every_problem_of_a_file_is_reported_at_once(db):
     ]
 
 
+def test_duplicates_name_the_other_row(db):
+    result = plan(db, "duplicate-rows.csv")
+    assert [p.message.rsplit("(", 1)[1] for p in result.problems] == ["also row 4)", "also row 2)"]
+
+
 def test_a_large_file_with_one_bad_row_deep_inside(db):
     before = dump(db)
     result = plan(db, "large-one-bad-row.csv", user=ADMIN)
