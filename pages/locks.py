@@ -28,7 +28,7 @@ with left.form("lock", clear_on_submit=True):
             store.lock(database, period, user=me.email, reason=reason)
             entry.flash(f"{label(period)} locked.")
         except (PermissionDenied, ValueError) as error:
-            st.error(f"Nothing was changed: {error}")
+            st.error(f"Nothing was changed: {identity.plain(str(error))}")
 with right.form("unlock", clear_on_submit=True):
     period = st.selectbox("Month to unlock", locked["period"].tolist(), format_func=label, key="unlock_period")
     reason = st.text_input("Reason", placeholder="Reopened to correct a late return", key="unlock_reason")
@@ -37,4 +37,4 @@ with right.form("unlock", clear_on_submit=True):
             store.unlock(database, period, user=me.email, reason=reason)
             entry.flash(f"{label(period)} unlocked.")
         except (PermissionDenied, ValueError) as error:
-            st.error(f"Nothing was changed: {error}")
+            st.error(f"Nothing was changed: {identity.plain(str(error))}")

@@ -46,7 +46,7 @@ if st.button("Save figures", type="primary", key="save"):
         st.error(f"Nothing was saved: {len(failure.problems)} problem(s).", icon=":material/block:")
         st.table(entry.form_report(failure.problems, rows), hide_index=True)
     except (PermissionDenied, StaleFigures) as error:
-        st.error(f"Nothing was saved: {error}")
+        st.error(f"Nothing was saved: {identity.plain(str(error))}")
     else:
         data.clear()
         st.success(f"Saved: {counts['new']} new, {counts['revised']} revised, {counts['unchanged']} unchanged.")

@@ -53,10 +53,10 @@ if st.button("Confirm and save", type="primary", key="upload_confirm"):
     try:
         counts = submission.commit(data.database(), plan, user=me.email, reason=reason)
     except (ValidationFailed, PermissionDenied, StaleFigures) as error:
-        st.error(f"Nothing was saved: {error}", icon=":material/block:")
+        st.error(f"Nothing was saved: {identity.plain(str(error))}", icon=":material/block:")
     else:
         data.clear()
-        st.session_state["upload_saved"] = (
+        st.session_state["upload_saved"] = identity.plain(
             f"Saved {file.name}: {counts['new']} new, {counts['revised']} revised, {counts['unchanged']} unchanged."
         )
         st.session_state["upload_attempt"] = attempt + 1

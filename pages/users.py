@@ -17,7 +17,7 @@ def act(action, done: str) -> None:
     try:
         action()
     except (PermissionDenied, ValueError, KeyError) as error:
-        st.error(f"Nothing was changed: {str(error).strip(chr(39))}")
+        st.error(f"Nothing was changed: {identity.plain(str(error).strip(chr(39)))}")
     else:
         data.clear()
         entry.flash(done)

@@ -215,3 +215,41 @@ def test_cli_dry_run_previews_and_writes_nothing(db, capsys):
     assert dump(db) == before
     assert main(["--db", str(db), "import", str(FILES / "long-valid.csv"), "--user", OWNER]) == 0
     assert "Written: 3 new, 0 revised" in capsys.readouterr().out
+
+
+def test_a_failure_half_way_through_the_insert_rolls_everything_back(db, monkeypatch):
+    result = plan(db, "long-valid.csv")
+    real = store._records
+
+    def sabotaged(frame):
+        records = real(frame)
+        records[-1]["measure_id"] = "no-such-measure"  # the foreign key fails on the last row
+        return records
+
+    monkeypatch.setattr(store, "_records", sabotaged)
+    before = dump(db)
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        submission.commit(db, result, user=OWNER)
+    assert dump(db) == before
+
+
+def test_concurrent_submissions_are_serialised_not_lost(db):
+    import threading
+
+    errors, frames = [], [
+        pd.DataFrame({"measure_id": [OWNED[0]], "period": [f"2023-{m:02d}"], "value": [80.0]}) for m in range(1, 9)
+    ]
+
+    def write(frame):
+        try:
+            store.record_figures(db, frame, user=OWNER, source="cli")
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(frame,)) for frame in frames]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(store.history(db, measure_id=OWNED[0]).query("period >= '2023-01'")) == 8

@@ -38,7 +38,7 @@ def band_chip(band: str) -> str:
 
 def report(plan: submission.Plan, key: str) -> None:
     """The refusal: every problem with row, column, the value found and what is allowed."""
-    st.error(f"{plan.summary()} Correct the file and upload it again.", icon=":material/block:")
+    st.error(f"{plain(plan.summary())} Correct the file and upload it again.", icon=":material/block:")
     table = pd.DataFrame(
         [{"Row": p.row, "Column": p.column or "", "Value": p.value, "Problem": p.message} for p in plan.problems]
     )
@@ -176,7 +176,7 @@ def form_report(problems: list, rows: pd.DataFrame) -> pd.DataFrame:
 
 def flash(message: str) -> None:
     """Show ``message`` after a rerun, so that the page redraws with what was just saved."""
-    st.session_state["flash"] = message
+    st.session_state["flash"] = plain(message)
     st.rerun()
 
 
