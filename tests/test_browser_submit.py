@@ -89,6 +89,13 @@ def test_upload_refused_then_fixed_then_on_the_scorecard(server, page, database,
     page.goto(f"{server}/scorecard")
     wait_idle(page)
     assert page.get_by_text("13 months ending Dec-22").is_visible()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.hover()
+    page.mouse.wheel(3000, 0)  # scroll the table to its status column
+    page.wait_for_timeout(1000)
+    cells = grid.locator("td").all_inner_texts()
+    row = cells.index("% of Initial contact decisions made within 24 hours")
+    assert "‼ Significantly worse (Dec-22)" in cells[row:row + 5], "the measure's status is now at Dec-22"
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     saved = tmp_path / download.value.suggested_filename
