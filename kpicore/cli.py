@@ -84,6 +84,12 @@ def _data_entry_parsers(commands) -> None:
         action.add_argument("--reason", required=True)
     commands.add_parser("locks", help="list the locked months")
 
+    rebase = commands.add_parser("rebase", parents=[user], help="start a new SPC period for a measure (admins)")
+    rebase.add_argument("measure_id")
+    rebase.add_argument("period", type=_period, help="first month of the new SPC period")
+    rebase.add_argument("--reason", required=True)
+    rebase.add_argument("--remove", action="store_true", help="remove the re-base at this month instead")
+
     chase = commands.add_parser("returns", help="measures still missing a month's figure, with owners (CSV)")
     chase.add_argument("--period", type=_period, help="the month (default: the month after the latest with data)")
     chase.add_argument("--output", type=Path, help="file to write (default: standard output)")
@@ -167,6 +173,10 @@ def _data_entry(args: argparse.Namespace) -> int:
         print(f"{label(args.period)} {args.command}ed")
     elif args.command == "locks":
         _write(scorecard.to_csv_plain(store.locks(args.db)), None)
+    elif args.command == "rebase":
+        change = store.remove_rebase if args.remove else store.rebase
+        change(args.db, args.measure_id, args.period, user=args.user, reason=args.reason)
+        print(f"{'Removed the' if args.remove else 'Recorded a'} re-base of {args.measure_id} at {label(args.period)}")
     elif args.command == "returns":
         snapshot = store.load(args.db)
         period = args.period or submission.next_due(snapshot)

@@ -40,15 +40,34 @@ def measure_history(snapshot: Snapshot, measure_id: str) -> MeasureHistory:
     figures.insert(1, "month", figures["period"].map(label))
     result = None
     if len(figures):
-        target = figures["target"].iloc[-1]
-        result = spc.analyse(
-            figures["value"].tolist(),
-            improvement=measure["polarity"],
-            target=None if pd.isna(target) else float(target),
-        )
+        rebases = snapshot.rebases.loc[snapshot.rebases["measure_id"] == measure_id, "period"]
+        result = analyse_measure(figures, measure["polarity"], rebases.tolist())
         points = result.points[["mean", "lpl", "upl", "nlpl", "nupl", "special_cause", "point_type", "rule"]]
         figures = pd.concat([figures.reset_index(drop=True), points.reset_index(drop=True)], axis=1)
     return MeasureHistory(measure.rename(measure_id), area, figures.reset_index(drop=True), result)
+
+
+def rebase_positions(periods: list[str], rebase_periods: list[str]) -> list[int]:
+    """Where each re-base starts a new group: the 0-based position of the first reported month
+    on or after it. Re-bases before the second or after the last reported month have no effect."""
+    positions = set()
+    for start in rebase_periods:
+        position = next((i for i, period in enumerate(periods) if period >= start), None)
+        if position is not None and 0 < position < len(periods):
+            positions.add(position)
+    return sorted(positions)
+
+
+def analyse_measure(figures: pd.DataFrame, polarity: str, rebase_periods: list[str]) -> spc.SPCResult:
+    """SPC of a measure's reported figures (``period``, ``value``, ``target`` oldest first), re-based
+    where recorded; assurance is against the latest target."""
+    target = figures["target"].iloc[-1]
+    return spc.analyse(
+        figures["value"].tolist(),
+        improvement=polarity,
+        target=None if pd.isna(target) else float(target),
+        rebase=rebase_positions(figures["period"].tolist(), rebase_periods) or None,
+    )
 
 
 def spc_notes(history: MeasureHistory) -> list[str]:
@@ -56,7 +75,10 @@ def spc_notes(history: MeasureHistory) -> list[str]:
     if history.spc is None:
         return []
     if history.spc.message:
-        return [f"SPC: {history.spc.message} ({len(history.figures)} reported months; 13 are needed)."]
+        groups = history.spc.points["group"]
+        latest = int((groups == groups.iloc[-1]).sum())
+        since = "" if groups.iloc[-1] == 0 else f" since the re-base at {history.figures['month'].iloc[len(groups) - latest]}"
+        return [f"SPC: {history.spc.message}{since} ({latest} reported months; {spc.MIN_POINTS} are needed)."]
     months = history.figures["month"].tolist()
     notes = []
     for signal in history.spc.signals:

@@ -11,7 +11,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from kpicore import spc
+from kpicore import explorer, spc
 from kpicore.periods import is_quarter_end, window
 from kpicore.rules import evaluate, headline, suggested_group
 from kpicore.store import Snapshot
@@ -130,10 +130,25 @@ def spc_icons(
         target=targets.dropna().to_dict(),
         screen_outliers=True,
     ).reindex(polarity.index)
-    return pd.DataFrame(
+    icons = pd.DataFrame(
         {column: result[column].map(lambda v: None if v is None or pd.isna(v) else str(v)) for column in ("variation", "assurance")},
         index=polarity.index,
     )
+    # The batch path has no re-basing: the few measures with recorded re-bases are analysed one by one.
+    rebases = snapshot.rebases[snapshot.rebases["measure_id"].isin(polarity.index)]
+    for measure_id, periods in rebases.groupby("measure_id")["period"]:
+        figures = evaluate(
+            history[history["measure_id"] == measure_id], snapshot.measures, snapshot.targets, snapshot.settings
+        ).sort_values("period")
+        if figures.empty:
+            continue
+        figures["target"] = targets.get(measure_id)
+        one = explorer.analyse_measure(figures, polarity[measure_id], periods.tolist())
+        icons.loc[measure_id] = [
+            None if one.variation is None else str(one.variation),
+            None if one.assurance is None else str(one.assurance),
+        ]
+    return icons
 
 
 def _round(series: pd.Series, decimals: pd.Series) -> pd.Series:

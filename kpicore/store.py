@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -129,6 +129,23 @@ def m002_owners_locks_and_audit(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_spc_rebases(db: Database) -> None:
+    """Periods from which a measure's SPC chart starts a new group, each with its reason."""
+    db.executescript(
+        """
+        CREATE TABLE spc_rebases (
+            measure_id TEXT NOT NULL REFERENCES measures(measure_id),
+            period TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            recorded_by TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (measure_id, period)
+        );
+        """
+    )
+
+
 def default_path() -> Path:
     """The database named by ``KPI_DB``, or ``data/kpi.sqlite`` in the project."""
     return Path(os.environ.get("KPI_DB") or DEFAULT_DB)
@@ -183,6 +200,9 @@ def initialise(
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".init-", suffix=".sqlite")
     os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; the database is an ordinary file
     try:
         db = Database(temporary)
         db.execute("PRAGMA foreign_keys = ON")
@@ -220,6 +240,11 @@ class Snapshot:
     observations: pd.DataFrame
     settings: Settings
     data_version: int
+    rebases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REBASE_COLUMNS))
+    """Periods from which a measure's SPC starts a new group: ``measure_id, period, reason, recorded_by, recorded_at``."""
+
+
+REBASE_COLUMNS = ["measure_id", "period", "reason", "recorded_by", "recorded_at"]
 
 
 def load(path: Path | str | None = None) -> Snapshot:
@@ -243,6 +268,9 @@ def load(path: Path | str | None = None) -> Snapshot:
                     "recorded_by", "recorded_at", "source",
                 ],
             )
+            rebases = pd.DataFrame(
+                db.query("SELECT * FROM spc_rebases ORDER BY measure_id, period"), columns=REBASE_COLUMNS
+            )
             stored = {row["key"]: row["value"] for row in db.query("SELECT * FROM settings")}
             version = next(db.query("SELECT coalesce(max(version_id), 0) AS v FROM observation_versions"))["v"]
     measures["killer_kpi"] = measures["killer_kpi"].astype(bool)
@@ -251,7 +279,7 @@ def load(path: Path | str | None = None) -> Snapshot:
     observations["value"] = observations["value"].astype(float)
     defaults = vars(Settings())
     settings = Settings(**{k: type(defaults[k])(stored.get(k, defaults[k])) for k in defaults})
-    return Snapshot(areas, measures, targets, observations, settings, version)
+    return Snapshot(areas, measures, targets, observations, settings, version, rebases)
 
 
 def export_observations(path: Path | str | None = None) -> pd.DataFrame:
@@ -454,6 +482,36 @@ def unlock(path: Path | str | None, period: str, *, user: str, reason: str) -> N
             raise ValueError("a reason is required to unlock a month")
         db.execute("DELETE FROM locked_periods WHERE period = ?", [period])
         _log(db, me.email, "unlock", period, reason.strip())
+
+
+def rebase(path: Path | str | None, measure_id: str, period: str, *, user: str, reason: str) -> None:
+    """Start a new SPC group for ``measure_id`` from ``period`` (administrators only, with a reason)."""
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_admin(me, "re-base a measure's SPC chart")
+        period = parse_period(period)
+        if not (reason or "").strip():
+            raise ValueError("a reason is required to re-base a measure's SPC chart")
+        if not db["measures"].count_where("measure_id = ?", [measure_id]):
+            raise ValueError(f"'{measure_id}' is not a measure of the catalogue")
+        db["spc_rebases"].upsert(
+            {"measure_id": measure_id, "period": period, "reason": reason.strip(), "recorded_by": me.email,
+             "recorded_at": _now()},
+            pk=("measure_id", "period"),
+        )
+        _log(db, me.email, "rebase", f"{measure_id} {period}", reason.strip())
+
+
+def remove_rebase(path: Path | str | None, measure_id: str, period: str, *, user: str, reason: str) -> None:
+    """Remove a recorded SPC re-base (administrators only, with a reason)."""
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_admin(me, "remove a re-base")
+        period = parse_period(period)
+        if not (reason or "").strip():
+            raise ValueError("a reason is required to remove a re-base")
+        db.execute("DELETE FROM spc_rebases WHERE measure_id = ? AND period = ?", [measure_id, period])
+        _log(db, me.email, "remove_rebase", f"{measure_id} {period}", reason.strip())
 
 
 def admin_events(path: Path | str | None = None) -> pd.DataFrame:

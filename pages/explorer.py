@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from kpicore import charts, explorer, scorecard
+from kpicore import charts, explorer, scorecard, store
 from kpicore.vocab import Frequency, Polarity, Unit
-from ui import data, entrypoint, present
+from ui import data, entry, entrypoint, identity, present, rebase
 
 entrypoint.ensure()
+me = identity.current()
+entry.show_flash()
 
 snapshot = data.snapshot()
 names = dict(zip(snapshot.measures["measure_id"], snapshot.measures["name"]))
@@ -22,7 +24,9 @@ history = data.measure_history(measure_id)
 measure = history.measure
 
 left, middle, right = st.columns(3)
-left.markdown(f"**Thematic area:** {history.area}  \n**Measure id:** `{measure_id}`")
+owners = store.owners(data.database())
+owned_by = ", ".join(owners.loc[owners["measure_id"] == measure_id, "email"]) or "no data owner yet"
+left.markdown(f"**Thematic area:** {history.area}  \n**Measure id:** `{measure_id}`  \n**Data owner:** {identity.plain(owned_by)}")
 middle.markdown(
     f"**Unit:** {Unit(measure['unit']).label}  \n**Frequency:** {Frequency(measure['frequency']).value.capitalize()}"
 )
@@ -37,6 +41,7 @@ st.caption(
 )
 for note in explorer.spc_notes(history):
     st.markdown(f"- {note}")
+rebase.controls(me, history)
 
 st.subheader("Figures")
 st.dataframe(present.figures_table(history), hide_index=True, width="stretch")
@@ -49,3 +54,8 @@ right.download_button(
     "Download chart (PNG)", data.chart_png(measure_id), file_name=f"{measure_id}.png", mime="image/png",
     key="download_measure_png",
 )
+
+st.subheader("Every version of these figures")
+st.caption("Figures are never overwritten: each change is a new version, with who, when, source and reason.")
+versions = store.history(data.database(), measure_id=measure_id)
+st.dataframe(entry.history_table(versions, with_measure=False), hide_index=True, width="stretch")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpicore import overview, scorecard
+from kpicore import overview, returns, scorecard, submission
 from kpicore.periods import label
 from ui import data, entrypoint, filters, present
 
@@ -44,3 +44,11 @@ if len(missing):
     st.dataframe(missing[["area", "measure", "last_period"]], hide_index=True, width="stretch")
 else:
     st.success("Every measure due a figure for this month has one.")
+upcoming = submission.next_due(snapshot)
+if upcoming != period:
+    due = returns.due_count(snapshot, upcoming)
+    st.info(
+        f"Next return, {label(upcoming)}: {due['received']} of {due['due']} figures are in, "
+        f"{due['missing']} still missing (see Returns).",
+        icon=":material/assignment_late:",
+    )

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from kpicore import store
@@ -22,23 +21,6 @@ AUTH = {
     "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration",
 }
 ENTRY_PAGES = {"submit", "upload", "returns", "history", "users", "locks"}
-
-
-@pytest.fixture(autouse=True)
-def warm_server(monkeypatch):
-    """Run every AppTest run as a server does after its first session (``st.navigation`` has run).
-
-    ``AppTest`` resets ``PagesManager.uses_pages_directory`` before each run, so each run
-    starts in legacy multipage mode, where ``ui.entrypoint.ensure()`` reruns the script
-    and a button's click is lost on the way. A real server makes that switch once.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Cached readers of the store, keyed by the database's data version.
+"""Cached readers of the store, keyed by the database file's last change.
 
-Every write bumps the version (a new observation version), so a cached
-scorecard is never served after its figures changed; ``clear`` drops all.
+Every write (a figure, a re-base, an owner) changes the database or its WAL
+file, so a cached table is never served after what it was computed from
+changed; ``clear`` drops everything at once after a write in this session.
 """
 
 from __future__ import annotations
@@ -18,28 +19,27 @@ def database() -> Path:
     return store.default_path()
 
 
+def _stamp() -> tuple[str, float]:
+    path = database()
+    return str(path), max((p.stat().st_mtime_ns for p in (path, Path(f"{path}-wal")) if p.exists()), default=0)
+
+
 @st.cache_data(show_spinner=False)
-def _snapshot(path: str, stamp: float) -> store.Snapshot:
-    return store.load(path)
+def _snapshot(stamp: tuple[str, float]) -> store.Snapshot:
+    return store.load(stamp[0])
 
 
 def snapshot() -> store.Snapshot:
-    path = database()
-    stamp = max(
-        (p.stat().st_mtime for p in (path, Path(f"{path}-wal")) if p.exists()),
-        default=0.0,
-    )
-    return _snapshot(str(path), stamp)
+    return _snapshot(_stamp())
 
 
 @st.cache_data(show_spinner=False)
-def _scorecard(path: str, version: int, period: str, months: int) -> pd.DataFrame:
-    return scorecard.build(snapshot(), period, months)
+def _scorecard(stamp: tuple[str, float], period: str, months: int) -> pd.DataFrame:
+    return scorecard.build(_snapshot(stamp), period, months)
 
 
 def scorecard_table(period: str, months: int = 13) -> pd.DataFrame:
-    current = snapshot()
-    return _scorecard(str(database()), current.data_version, period, months)
+    return _scorecard(_stamp(), period, months)
 
 
 def periods() -> list[str]:
@@ -47,24 +47,24 @@ def periods() -> list[str]:
     return sorted(snapshot().observations["period"].unique(), reverse=True)
 
 
-def clear() -> None:
-    st.cache_data.clear()
-
-
 @st.cache_data(show_spinner=False)
-def _measure_history(path: str, version: int, measure_id: str) -> explorer.MeasureHistory:
-    return explorer.measure_history(snapshot(), measure_id)
+def _measure_history(stamp: tuple[str, float], measure_id: str) -> explorer.MeasureHistory:
+    return explorer.measure_history(_snapshot(stamp), measure_id)
 
 
 def measure_history(measure_id: str) -> explorer.MeasureHistory:
-    return _measure_history(str(database()), snapshot().data_version, measure_id)
+    return _measure_history(_stamp(), measure_id)
 
 
 @st.cache_data(show_spinner=False)
-def _chart_png(path: str, version: int, measure_id: str) -> bytes:
-    return charts.chart_png(charts.measure_chart(measure_history(measure_id)))
+def _chart_png(stamp: tuple[str, float], measure_id: str) -> bytes:
+    return charts.chart_png(charts.measure_chart(_measure_history(stamp, measure_id)))
 
 
 def chart_png(measure_id: str) -> bytes:
-    """The measure's chart as PNG, rendered once per data version."""
-    return _chart_png(str(database()), snapshot().data_version, measure_id)
+    """The measure's chart as PNG, rendered once per change of the data."""
+    return _chart_png(_stamp(), measure_id)
+
+
+def clear() -> None:
+    st.cache_data.clear()
