@@ -22,13 +22,14 @@ class MeasureHistory:
     spc: spc.SPCResult | None
 
 
-def measure_history(snapshot: Snapshot, measure_id: str) -> MeasureHistory:
+def measure_history(snapshot: Snapshot, measure_id: str, baseline: int | None = None) -> MeasureHistory:
     """Every reported month of ``measure_id``, oldest first.
 
     ``figures`` columns: ``period, month, value, band, change, distance, dot, target,
     tolerance, commentary, performance_group, recorded_by, recorded_at``, then the SPC
     columns ``mean, lpl, upl, nlpl, nupl, special_cause, point_type, rule`` (NaN/None
-    under 13 points). Raises ``KeyError`` for an unknown measure.
+    under 13 points). ``baseline`` fixes each SPC period's limits on its first ``baseline``
+    (at least 12) reported months. Raises ``KeyError`` for an unknown measure.
     """
     catalogue = snapshot.measures.set_index("measure_id")
     measure = catalogue.loc[measure_id]
@@ -41,7 +42,7 @@ def measure_history(snapshot: Snapshot, measure_id: str) -> MeasureHistory:
     result = None
     if len(figures):
         rebases = snapshot.rebases.loc[snapshot.rebases["measure_id"] == measure_id, "period"]
-        result = analyse_measure(figures, measure["polarity"], rebases.tolist())
+        result = analyse_measure(figures, measure["polarity"], rebases.tolist(), baseline)
         points = result.points[["mean", "lpl", "upl", "nlpl", "nupl", "special_cause", "point_type", "rule"]]
         figures = pd.concat([figures.reset_index(drop=True), points.reset_index(drop=True)], axis=1)
     return MeasureHistory(measure.rename(measure_id), area, figures.reset_index(drop=True), result)
@@ -58,7 +59,9 @@ def rebase_positions(periods: list[str], rebase_periods: list[str]) -> list[int]
     return sorted(positions)
 
 
-def analyse_measure(figures: pd.DataFrame, polarity: str, rebase_periods: list[str]) -> spc.SPCResult:
+def analyse_measure(
+    figures: pd.DataFrame, polarity: str, rebase_periods: list[str], baseline: int | None = None
+) -> spc.SPCResult:
     """SPC of a measure's reported figures (``period``, ``value``, ``target`` oldest first), re-based
     where recorded; assurance is against the latest target."""
     target = figures["target"].iloc[-1]
@@ -67,6 +70,7 @@ def analyse_measure(figures: pd.DataFrame, polarity: str, rebase_periods: list[s
         improvement=polarity,
         target=None if pd.isna(target) else float(target),
         rebase=rebase_positions(figures["period"].tolist(), rebase_periods) or None,
+        baseline=baseline,
     )
 
 

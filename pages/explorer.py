@@ -20,7 +20,8 @@ st.session_state.pop("explorer_measure", None)
 st.title("Measure explorer")
 measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="explorer_select")
 st.query_params.from_dict({"measure": measure_id})
-history = data.measure_history(measure_id)
+fixed = st.toggle("Fix the SPC limits on the first 12 months (baseline)", key="explorer_baseline")
+history = data.measure_history(measure_id, 12 if fixed else None)
 measure = history.measure
 
 left, middle, right = st.columns(3)
@@ -51,7 +52,7 @@ left.download_button(
     file_name=f"{measure_id}.csv", mime="text/csv", key="download_measure_csv",
 )
 right.download_button(
-    "Download chart (PNG)", data.chart_png(measure_id), file_name=f"{measure_id}.png", mime="image/png",
+    "Download chart (PNG)", data.chart_png(measure_id, 12 if fixed else None), file_name=f"{measure_id}.png", mime="image/png",
     key="download_measure_png",
 )
 

@@ -121,3 +121,12 @@ def test_explorer_chart_and_png(server, page, tmp_path):
     assert page.get_by_text("Point outside the process limits (below): Sep-22").is_visible()
     png = download(page, "Download chart (PNG)", tmp_path)
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_selecting_a_scorecard_row_opens_it_in_the_explorer(server, page):
+    open_page(page, f"{server}/scorecard?area=repeat-work")
+    grid = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+    page.mouse.click(grid["x"] + 12, grid["y"] + 35 + 17)  # the first row's selection box
+    wait_idle(page)
+    page.wait_for_url("**/explorer?measure=repeat-referrals-in-month-previous-referral")
+    assert page.get_by_role("heading", name="Measure explorer").is_visible()

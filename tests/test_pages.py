@@ -170,3 +170,12 @@ def test_downloads_neutralise_formula_injection(app, injected_db):
     explorer = app("pages/explorer.py", measure="timely-of-ihas-in-month")
     figures = pd.read_csv(io.BytesIO(app.downloads(explorer)["download_measure_csv"]))
     assert figures["commentary"].iloc[-1] == "'@SUM(A1)"
+
+
+def test_explorer_baseline_fixes_the_limits_on_the_first_12_months(app):
+    at = app("pages/explorer.py", measure="initial-contact-decisions-made-within")
+    at.toggle(key="explorer_baseline").set_value(True).run()
+    assert not at.exception
+    figures = pd.read_csv(io.BytesIO(app.downloads(at)["download_measure_csv"]))
+    first_twelve = [67.4, 70.6, 72.0, 75.1, 65.4, 70.5, 69.3, 62.8, 72.1, 62.3, 70.3, 67.4]
+    assert figures["mean"].iloc[-1] == pytest.approx(sum(first_twelve) / 12)  # 825.2 / 12

@@ -48,22 +48,22 @@ def periods() -> list[str]:
 
 
 @st.cache_data(show_spinner=False)
-def _measure_history(stamp: tuple[str, float], measure_id: str) -> explorer.MeasureHistory:
-    return explorer.measure_history(_snapshot(stamp), measure_id)
+def _measure_history(stamp: tuple[str, float], measure_id: str, baseline: int | None) -> explorer.MeasureHistory:
+    return explorer.measure_history(_snapshot(stamp), measure_id, baseline)
 
 
-def measure_history(measure_id: str) -> explorer.MeasureHistory:
-    return _measure_history(_stamp(), measure_id)
+def measure_history(measure_id: str, baseline: int | None = None) -> explorer.MeasureHistory:
+    return _measure_history(_stamp(), measure_id, baseline)
 
 
 @st.cache_data(show_spinner=False)
-def _chart_png(stamp: tuple[str, float], measure_id: str) -> bytes:
-    return charts.chart_png(charts.measure_chart(_measure_history(stamp, measure_id)))
+def _chart_png(stamp: tuple[str, float], measure_id: str, baseline: int | None) -> bytes:
+    return charts.chart_png(charts.measure_chart(_measure_history(stamp, measure_id, baseline)))
 
 
-def chart_png(measure_id: str) -> bytes:
+def chart_png(measure_id: str, baseline: int | None = None) -> bytes:
     """The measure's chart as PNG, rendered once per change of the data."""
-    return _chart_png(_stamp(), measure_id)
+    return _chart_png(_stamp(), measure_id, baseline)
 
 
 def clear() -> None:
