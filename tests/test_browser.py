@@ -7,36 +7,15 @@ import pytest
 
 from kpicore import scorecard
 from kpicore.vocab import BAND_STYLE, Band
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
+from tests.browser import streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
 def server(shipped_db):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is needed for the browser tests: install Debian's chromium ({CHROMIUM})")
     with streamlit_server(shipped_db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
 
 
 def open_page(page, url: str) -> None:

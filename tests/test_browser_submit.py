@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from kpicore import store
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
+from tests.browser import streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
 MEASURE = "initial-contact-decisions-made-within"
 BAD = f"measure_id,period,value,commentary\n{MEASURE},2022-12,\"78,4\",Two vacancies\n".encode()
 FIXED = BAD.replace(b'"78,4"', b"78.4")
@@ -26,28 +26,8 @@ def database(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(database):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is needed for the browser tests: install Debian's chromium ({CHROMIUM})")
     with streamlit_server(database) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
 
 
 def choose_file(page, name: str, data: bytes) -> None:
@@ -125,8 +105,8 @@ def test_the_form_previews_the_band_then_saves(server, page, database):
 def test_history_page_lists_the_new_versions(server, page):
     page.goto(f"{server}/history")
     wait_idle(page)
-    playwright.expect(page.get_by_role("heading", name="History")).to_be_visible()
-    playwright.expect(page.get_by_text("version(s), newest first")).to_be_visible()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    expect(page.get_by_text("version(s), newest first")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     frame = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))
