@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpicore import explorer, spc
 from kpicore.periods import is_quarter_end, window
-from kpicore.rules import evaluate, headline, suggested_group
+from kpicore.rules import evaluate, headline, suggested_group, targets_in_force
 from kpicore.store import Snapshot
 from kpicore.vocab import Band, Unit
 
@@ -54,12 +54,7 @@ def build(
     """
     period = period or latest_period(snapshot)
     periods = window(period, months)
-    measures = snapshot.measures.merge(
-        snapshot.areas[["area_id", "name", "position"]].rename(
-            columns={"name": "area", "position": "area_position"}
-        ),
-        on="area_id",
-    ).sort_values(["area_position", "position"])
+    measures = _in_council_order(snapshot)
     if area:
         measures = measures[measures["area_id"] == area]
     evaluated = evaluate(snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings)
@@ -109,6 +104,12 @@ def build(
     return out[["area", *out.columns.drop("area")]]
 
 
+def _in_council_order(snapshot: Snapshot) -> pd.DataFrame:
+    """The catalogue with each measure's area name, in the council's order of areas and measures."""
+    areas = snapshot.areas[["area_id", "name", "position"]].rename(columns={"name": "area", "position": "area_position"})
+    return snapshot.measures.merge(areas, on="area_id").sort_values(["area_position", "position"])
+
+
 def spc_icons(
     snapshot: Snapshot, period: str, measures: pd.DataFrame, targets: pd.Series
 ) -> pd.DataFrame:
@@ -137,12 +138,9 @@ def spc_icons(
     # The batch path has no re-basing: the few measures with recorded re-bases are analysed one by one.
     rebases = snapshot.rebases[snapshot.rebases["measure_id"].isin(polarity.index)]
     for measure_id, periods in rebases.groupby("measure_id")["period"]:
-        figures = evaluate(
-            history[history["measure_id"] == measure_id], snapshot.measures, snapshot.targets, snapshot.settings
-        ).sort_values("period")
+        figures = history[history["measure_id"] == measure_id].sort_values("period").assign(target=targets.get(measure_id))
         if figures.empty:
             continue
-        figures["target"] = targets.get(measure_id)
         one = explorer.analyse_measure(figures, polarity[measure_id], periods.tolist())
         icons.loc[measure_id] = [
             None if one.variation is None else str(one.variation),
@@ -159,8 +157,9 @@ def _round(series: pd.Series, decimals: pd.Series) -> pd.Series:
 
 
 def _targets_at(snapshot: Snapshot, measure_ids: pd.Series, period: str) -> pd.DataFrame:
-    upto = snapshot.targets[snapshot.targets["from_period"] <= period].sort_values("from_period")
-    return upto.groupby("measure_id").tail(1).set_index("measure_id").reindex(measure_ids)
+    """The target and tolerance in force at ``period`` for each measure (one rule: ``targets_in_force``)."""
+    at = pd.DataFrame({"measure_id": measure_ids.to_numpy(), "period": period})
+    return targets_in_force(at, snapshot.targets).set_index("measure_id")[["target", "tolerance"]]
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -209,10 +208,7 @@ def missing_figures(snapshot: Snapshot, period: str) -> pd.DataFrame:
     from the month of its first figure onwards. Columns: ``area_id, area,
     measure_id, measure, frequency, last_period`` (its latest figure before ``period``).
     """
-    measures = snapshot.measures.merge(
-        snapshot.areas[["area_id", "name", "position"]].rename(columns={"name": "area", "position": "area_position"}),
-        on="area_id",
-    ).sort_values(["area_position", "position"])
+    measures = _in_council_order(snapshot)
     observations = snapshot.observations
     first = observations.groupby("measure_id")["period"].min()
     before = observations[observations["period"] < period].groupby("measure_id")["period"].max()
