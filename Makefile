@@ -27,6 +27,7 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/bench_scorecard.py
 	$(PY) bench/bench_spc.py
+	$(PY) bench/bench_pages.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

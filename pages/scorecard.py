@@ -3,7 +3,6 @@
 import streamlit as st
 
 from kpicore import scorecard
-from kpicore.excel import scorecard_xlsx
 from kpicore.periods import label
 from ui import data, entrypoint, filters, present
 
@@ -30,7 +29,7 @@ left.download_button(
 )
 right.download_button(
     "Download Excel",
-    scorecard_xlsx(table, units, f"Scorecard as at {label(period)}"),
+    data.scorecard_xlsx_bytes(period, chosen),
     file_name=f"scorecard-{period}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_xlsx",

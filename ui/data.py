@@ -13,6 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from kpicore import charts, explorer, scorecard, store
+from kpicore.excel import scorecard_xlsx
+from kpicore.filters import Filters
+from kpicore.periods import label
 
 
 def database() -> Path:
@@ -40,6 +43,19 @@ def _scorecard(stamp: tuple[str, float], period: str, months: int) -> pd.DataFra
 
 def scorecard_table(period: str, months: int = 13) -> pd.DataFrame:
     return _scorecard(_stamp(), period, months)
+
+
+@st.cache_data(show_spinner=False)
+def _scorecard_xlsx(stamp: tuple[str, float], period: str, filters: Filters) -> bytes:
+    snap = _snapshot(stamp)
+    table = filters.apply(_scorecard(stamp, period, 13), snap.measures)
+    units = snap.measures.set_index("measure_id")["unit"]
+    return scorecard_xlsx(table, units, f"Scorecard as at {label(period)}")
+
+
+def scorecard_xlsx_bytes(period: str, filters: Filters) -> bytes:
+    """The filtered scorecard's Excel workbook, built once per data change, month and filters."""
+    return _scorecard_xlsx(_stamp(), period, filters)
 
 
 def periods() -> list[str]:
