@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpicore import spc
 from kpicore.periods import label
-from kpicore.rules import evaluate
+from kpicore.rules import Settings, evaluate
 from kpicore.store import Snapshot
 
 
@@ -42,7 +42,7 @@ def measure_history(snapshot: Snapshot, measure_id: str, baseline: int | None = 
     result = None
     if len(figures):
         rebases = snapshot.rebases.loc[snapshot.rebases["measure_id"] == measure_id, "period"]
-        result = analyse_measure(figures, measure["polarity"], rebases.tolist(), baseline)
+        result = analyse_measure(figures, measure["polarity"], rebases.tolist(), baseline, snapshot.settings)
         points = result.points[["mean", "lpl", "upl", "nlpl", "nupl", "special_cause", "point_type", "rule"]]
         figures = pd.concat([figures.reset_index(drop=True), points.reset_index(drop=True)], axis=1)
     return MeasureHistory(measure.rename(measure_id), area, figures.reset_index(drop=True), result)
@@ -60,10 +60,15 @@ def rebase_positions(periods: list[str], rebase_periods: list[str]) -> list[int]
 
 
 def analyse_measure(
-    figures: pd.DataFrame, polarity: str, rebase_periods: list[str], baseline: int | None = None
+    figures: pd.DataFrame,
+    polarity: str,
+    rebase_periods: list[str],
+    baseline: int | None = None,
+    settings: Settings | None = None,
 ) -> spc.SPCResult:
     """SPC of a measure's reported figures (``period``, ``value``, ``target`` oldest first), re-based
     where recorded; assurance is against the latest target."""
+    settings = settings or Settings()
     target = figures["target"].iloc[-1]
     return spc.analyse(
         figures["value"].tolist(),
@@ -71,6 +76,9 @@ def analyse_measure(
         target=None if pd.isna(target) else float(target),
         rebase=rebase_positions(figures["period"].tolist(), rebase_periods) or None,
         baseline=baseline,
+        screen_outliers=settings.spc_screen_outliers,
+        run_length=settings.spc_run_length,
+        trend_length=settings.spc_trend_length,
     )
 
 

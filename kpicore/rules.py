@@ -23,7 +23,7 @@ _PRECISION = 9
 
 @dataclass(frozen=True)
 class Settings:
-    """Tunable rule parameters, with the defaults of DESIGN.md 3.2 and 3.4."""
+    """Tunable rule parameters, with the defaults of DESIGN.md 3.2, 3.4 and 3.6, stored in the database."""
 
     significance_margin: float = 2.0
     """A worse value is significantly worse beyond this many tolerance gaps from target."""
@@ -31,6 +31,12 @@ class Settings:
     """A value worse in this many consecutive reported periods is significantly worse."""
     default_tolerance: float = 0.05
     """Share of the target proposed as tolerance, and the gap assumed without one."""
+    spc_run_length: int = 7
+    """SPC: this many points in a row on one side of the mean make a run (DESIGN.md 3.6)."""
+    spc_trend_length: int = 7
+    """SPC: this many points each above (or below) the one before make a trend."""
+    spc_screen_outliers: bool = True
+    """SPC: leave out moving ranges of at least 3.267 times the average before setting limits."""
 
 
 def proposed_tolerance(target: float, polarity: Polarity | str, settings: Settings = Settings()) -> float:

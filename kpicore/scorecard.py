@@ -125,11 +125,14 @@ def spc_icons(
     polarity = measures.set_index("measure_id")["polarity"]
     if history.empty:
         return pd.DataFrame(index=polarity.index, columns=["variation", "assurance"], dtype=object)
+    settings = snapshot.settings
     result = spc.analyse_many(
         history,
         improvement=polarity.to_dict(),
         target=targets.dropna().to_dict(),
-        screen_outliers=True,
+        screen_outliers=settings.spc_screen_outliers,
+        run_length=settings.spc_run_length,
+        trend_length=settings.spc_trend_length,
     ).reindex(polarity.index)
     icons = pd.DataFrame(
         {column: result[column].map(lambda v: None if v is None or pd.isna(v) else str(v)) for column in ("variation", "assurance")},
@@ -141,7 +144,7 @@ def spc_icons(
         figures = history[history["measure_id"] == measure_id].sort_values("period").assign(target=targets.get(measure_id))
         if figures.empty:
             continue
-        one = explorer.analyse_measure(figures, polarity[measure_id], periods.tolist())
+        one = explorer.analyse_measure(figures, polarity[measure_id], periods.tolist(), settings=settings)
         icons.loc[measure_id] = [
             None if one.variation is None else str(one.variation),
             None if one.assurance is None else str(one.assurance),

@@ -44,3 +44,19 @@ def test_icon_counts_as_at_nov_22(snapshot):
     assert table["variation"].value_counts().to_dict() == {"common_cause": 49, "concern": 14, "improvement": 5}
     assert table["assurance"].value_counts().to_dict() == {"consistent_fail": 35, "hit_and_miss": 28, "consistent_pass": 2}
     assert table["variation"].isna().sum() == 16
+
+
+def test_run_and_trend_lengths_are_settings_in_the_database(tmp_path):
+    from kpicore import explorer, store
+
+    path = tmp_path / "kpi.sqlite"
+    store.initialise(path)
+    measure = "utilisation-of-available-in-house-foster"
+    rules = {s.rule for s in explorer.measure_history(store.load(path), measure).spc.signals}
+    assert "run" in rules  # Nov-21..Jun-22: 8 points above the mean
+    with store.connect(path) as db:
+        db.execute("UPDATE settings SET value = 9 WHERE key = 'spc_run_length'")
+    snapshot = store.load(path)
+    assert snapshot.settings.spc_run_length == 9
+    rules = {s.rule for s in explorer.measure_history(snapshot, measure).spc.signals}
+    assert "run" not in rules
