@@ -55,11 +55,6 @@ def _plain_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    return frame
-
-
 def _validate(
     model, frame: pd.DataFrame, source: str, checks: dict | None = None, joined: tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, list[Problem]]:
@@ -133,5 +128,8 @@ def read_dataset(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
         raise ValidationFailed(
             [Problem(f"{data_dir}/{name}.csv", None, None, "", "file is missing") for name in missing]
         )
-    raw = {name: _read_csv(data_dir / f"{name}.csv") for name in FILES}
+    raw = {
+        name: pd.read_csv(data_dir / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""])
+        for name in FILES
+    }
     return validate_tables(raw, str(data_dir))

@@ -343,6 +343,23 @@ def _account(db: Database, email: str) -> Account:
     return Account(email, Role(row["role"]), row["name"], owned, registered=True)
 
 
+@contextmanager
+def _as_admin(path: Path | str | None, user: str, doing: str) -> Iterator[tuple[Database, Account]]:
+    """One write transaction on behalf of ``user``, who must be an administrator (``PermissionDenied``)."""
+    with _writing(path) as db:
+        me = _account(db, user)
+        access.require_admin(me, doing)
+        yield db, me
+
+
+def _reason(reason: str | None, doing: str) -> str:
+    """The reason without surrounding spaces; a blank one is refused."""
+    text = (reason or "").strip()
+    if not text:
+        raise ValueError(f"a reason is required to {doing}")
+    return text
+
+
 def _log(db: Database, by: str, action: str, subject: str, detail: str | None = None) -> None:
     db["admin_events"].insert(
         {"recorded_at": _now(), "recorded_by": by, "action": action, "subject": subject, "detail": detail}
@@ -381,9 +398,7 @@ def save_user(path: Path | str | None, email: str, *, role: Role | str, name: st
 
     The last administrator cannot be demoted; a person demoted to viewer keeps
     no measures."""
-    with _writing(path) as db:
-        me = _account(db, user)
-        access.require_admin(me, "manage users")
+    with _as_admin(path, user, "manage users") as (db, me):
         email, role = access.normalise_email(email), Role(role)
         existing = _account(db, email)
         if existing.is_admin and role is not Role.ADMIN and _admins(db) == 1:
@@ -396,9 +411,7 @@ def save_user(path: Path | str | None, email: str, *, role: Role | str, name: st
 
 def remove_user(path: Path | str | None, email: str, *, user: str) -> None:
     """Remove a person and their ownership (administrators only; never the last administrator)."""
-    with _writing(path) as db:
-        me = _account(db, user)
-        access.require_admin(me, "manage users")
+    with _as_admin(path, user, "manage users") as (db, me):
         email = access.normalise_email(email)
         existing = _account(db, email)
         if not existing.registered:
@@ -424,9 +437,7 @@ def set_measures(
     """
     if mode not in ("replace", "add", "remove"):
         raise ValueError(f"unknown mode '{mode}'")
-    with _writing(path) as db:
-        me = _account(db, user)
-        access.require_admin(me, "change who owns a measure")
+    with _as_admin(path, user, "change who owns a measure") as (db, me):
         email = access.normalise_email(email)
         person = _account(db, email)
         if not person.registered or person.role is Role.VIEWER:
@@ -460,58 +471,46 @@ def locks(path: Path | str | None = None) -> pd.DataFrame:
 
 def lock(path: Path | str | None, period: str, *, user: str, reason: str) -> None:
     """Lock a signed-off month (administrators only, with a reason)."""
-    with _writing(path) as db:
-        me = _account(db, user)
-        access.require_admin(me, "lock a month")
+    with _as_admin(path, user, "lock a month") as (db, me):
         period = parse_period(period)
-        if not (reason or "").strip():
-            raise ValueError("a reason is required to lock a month")
+        reason = _reason(reason, "lock a month")
         db["locked_periods"].upsert(
-            {"period": period, "locked_by": me.email, "locked_at": _now(), "reason": reason.strip()}, pk="period"
+            {"period": period, "locked_by": me.email, "locked_at": _now(), "reason": reason}, pk="period"
         )
-        _log(db, me.email, "lock", period, reason.strip())
+        _log(db, me.email, "lock", period, reason)
 
 
 def unlock(path: Path | str | None, period: str, *, user: str, reason: str) -> None:
     """Unlock a month (administrators only, with a reason)."""
-    with _writing(path) as db:
-        me = _account(db, user)
-        access.require_admin(me, "unlock a month")
+    with _as_admin(path, user, "unlock a month") as (db, me):
         period = parse_period(period)
-        if not (reason or "").strip():
-            raise ValueError("a reason is required to unlock a month")
+        reason = _reason(reason, "unlock a month")
         db.execute("DELETE FROM locked_periods WHERE period = ?", [period])
-        _log(db, me.email, "unlock", period, reason.strip())
+        _log(db, me.email, "unlock", period, reason)
 
 
 def rebase(path: Path | str | None, measure_id: str, period: str, *, user: str, reason: str) -> None:
     """Start a new SPC group for ``measure_id`` from ``period`` (administrators only, with a reason)."""
-    with _writing(path) as db:
-        me = _account(db, user)
-        access.require_admin(me, "re-base a measure's SPC chart")
+    with _as_admin(path, user, "re-base a measure's SPC chart") as (db, me):
         period = parse_period(period)
-        if not (reason or "").strip():
-            raise ValueError("a reason is required to re-base a measure's SPC chart")
+        reason = _reason(reason, "re-base a measure's SPC chart")
         if not db["measures"].count_where("measure_id = ?", [measure_id]):
             raise ValueError(f"'{measure_id}' is not a measure of the catalogue")
         db["spc_rebases"].upsert(
-            {"measure_id": measure_id, "period": period, "reason": reason.strip(), "recorded_by": me.email,
+            {"measure_id": measure_id, "period": period, "reason": reason, "recorded_by": me.email,
              "recorded_at": _now()},
             pk=("measure_id", "period"),
         )
-        _log(db, me.email, "rebase", f"{measure_id} {period}", reason.strip())
+        _log(db, me.email, "rebase", f"{measure_id} {period}", reason)
 
 
 def remove_rebase(path: Path | str | None, measure_id: str, period: str, *, user: str, reason: str) -> None:
     """Remove a recorded SPC re-base (administrators only, with a reason)."""
-    with _writing(path) as db:
-        me = _account(db, user)
-        access.require_admin(me, "remove a re-base")
+    with _as_admin(path, user, "remove a re-base") as (db, me):
         period = parse_period(period)
-        if not (reason or "").strip():
-            raise ValueError("a reason is required to remove a re-base")
+        reason = _reason(reason, "remove a re-base")
         db.execute("DELETE FROM spc_rebases WHERE measure_id = ? AND period = ?", [measure_id, period])
-        _log(db, me.email, "remove_rebase", f"{measure_id} {period}", reason.strip())
+        _log(db, me.email, "remove_rebase", f"{measure_id} {period}", reason)
 
 
 def admin_events(path: Path | str | None = None) -> pd.DataFrame:

@@ -15,16 +15,10 @@ from kpicore import scorecard, submission
 from kpicore.periods import label
 from kpicore.vocab import BAND_STYLE, Band, PerformanceGroup, Unit
 from ui.identity import plain
-from ui.present import format_value
+from ui.present import band_text, format_value
 
 SHOWN = 200
 """Rows of a report or preview shown on the page; the download has them all."""
-
-
-def band_text(band: str | None) -> str:
-    if not isinstance(band, str) or not band:
-        return ""
-    return f"{BAND_STYLE[Band(band)]['symbol']} {BAND_STYLE[Band(band)]['short']}"
 
 
 def band_chip(band: str) -> str:

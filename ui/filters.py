@@ -9,7 +9,8 @@ from kpicore.filters import TRENDS, Filters
 from kpicore.periods import label
 from kpicore.spc import Assurance, PointType
 from kpicore.store import Snapshot
-from kpicore.vocab import BAND_STYLE, Band
+from kpicore.vocab import Band
+from ui.present import band_text
 
 _FILTERS = "scorecard_filters"
 _PERIOD = "scorecard_period"
@@ -63,7 +64,7 @@ def widgets(snapshot: Snapshot) -> Filters:
             areas=tuple(st.multiselect("Thematic area", list(areas), format_func=areas.get, key="f_area")),
             bands=tuple(st.multiselect(
                 "Status", [b.value for b in Band],
-                format_func=lambda b: f"{BAND_STYLE[Band(b)]['symbol']} {BAND_STYLE[Band(b)]['short']}", key="f_band",
+                format_func=band_text, key="f_band",
             )),
             killer_only=st.toggle("Killer KPIs only", key="f_killer"),
             trends=tuple(st.multiselect("Since last period", list(TRENDS), format_func=str.capitalize, key="f_trend")),

@@ -15,6 +15,19 @@ from kpicore.spc import ASSURANCE_TEXT, VARIATION_TEXT, Assurance, PointType
 from kpicore.vocab import BAND_STYLE, Band, Unit
 
 
+def band_text(band: str | None) -> str:
+    """A band as its symbol and short name (``✔ Met``); blank without a band."""
+    if not isinstance(band, str) or not band:
+        return ""
+    style = BAND_STYLE[Band(band)]
+    return f"{style['symbol']} {style['short']}"
+
+
+def status_text(band: str, period: object) -> str:
+    """The headline status with the month it is at: ``‼ Significantly worse (Nov-22)``."""
+    return band_text(band) + (f" ({label(period)})" if isinstance(period, str) else "")
+
+
 def variation_text(value: object) -> str:
     return VARIATION_TEXT[PointType(value)] if isinstance(value, str) else "Too few points"
 
@@ -76,10 +89,7 @@ def display_table(table: pd.DataFrame, units: pd.Series) -> pd.io.formats.style.
         else ""
         for c, u, n in zip(table["comparator"], unit, table["comparator_note"])
     ]
-    shown["Status"] = [
-        f"{BAND_STYLE[Band(b)]['symbol']} {BAND_STYLE[Band(b)]['short']}" + (f" ({label(p)})" if isinstance(p, str) else "")
-        for b, p in zip(table["status"], table["status_period"])
-    ]
+    shown["Status"] = [status_text(b, p) for b, p in zip(table["status"], table["status_period"])]
     shown["SPC variation"] = table["variation"].map(variation_text)
     shown["SPC assurance"] = table["assurance"].map(assurance_text)
     band_frame = pd.DataFrame(
@@ -130,7 +140,7 @@ def figures_table(history) -> pd.DataFrame:
         {
             "Month": figures["month"],
             "Value": figures["value"].map(lambda v: format_value(v, unit)),
-            "Band": figures["band"].map(lambda b: f"{BAND_STYLE[Band(b)]['symbol']} {BAND_STYLE[Band(b)]['short']}"),
+            "Band": figures["band"].map(band_text),
             "D.o.T.": figures["dot"].fillna(""),
             "Change": figures["change"].map(lambda v: format_change(v, unit)),
             "Target": figures["target"].map(lambda v: format_value(v, unit)),
@@ -142,11 +152,6 @@ def figures_table(history) -> pd.DataFrame:
     )
 
 
-def band_text(band: str) -> str:
-    style = BAND_STYLE[Band(band)]
-    return f"{style['symbol']} {style['short']}"
-
-
 def measure_rows(table: pd.DataFrame, units: pd.Series, extra: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """Short rows for lists on the overview: measure, latest value and band, arrow, change, target."""
     unit = table["measure_id"].map(units)
@@ -156,8 +161,7 @@ def measure_rows(table: pd.DataFrame, units: pd.Series, extra: dict[str, pd.Seri
             "Measure": table["measure"],
             "Area": table["area"],
             "Value": [format_value(v, u) for v, u in zip(table[period], unit)],
-            "Status": [band_text(b) + (f" ({label(p)})" if isinstance(p, str) else "")
-                       for b, p in zip(table["status"], table["status_period"])],
+            "Status": [status_text(b, p) for b, p in zip(table["status"], table["status_period"])],
             "D.o.T.": table["dot"].fillna(""),
             "Change": [format_change(v, u) for v, u in zip(table["change"], unit)],
             "Target": [format_value(v, u) for v, u in zip(table["target"], unit)],
