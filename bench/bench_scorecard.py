@@ -16,7 +16,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kpicore import scorecard, store  # noqa: E402
+from kpicore.files.csv_writer import write_csv  # noqa: E402
 from kpicore.periods import window  # noqa: E402
+from kpicore.snapshot import Snapshot  # noqa: E402
 
 
 def best_of(function, repeat: int = 5) -> float:
@@ -28,7 +30,7 @@ def best_of(function, repeat: int = 5) -> float:
     return min(times)
 
 
-def synthetic(snapshot: store.Snapshot, measures: int, months: int) -> store.Snapshot:
+def synthetic(snapshot: Snapshot, measures: int, months: int) -> Snapshot:
     """``measures`` copies of the shipped measures' shape, ``months`` months each, from a fixed seed."""
     rng = np.random.default_rng(42)
     base = snapshot.measures.sample(n=measures, replace=True, random_state=42).reset_index(drop=True)
@@ -51,7 +53,7 @@ def synthetic(snapshot: store.Snapshot, measures: int, months: int) -> store.Sna
     targets = pd.DataFrame(
         {"measure_id": base["measure_id"], "from_period": periods[0], "target": 85.0, "tolerance": 80.8}
     )
-    return store.Snapshot(snapshot.areas, base, targets, observations, snapshot.settings, 0)
+    return Snapshot(snapshot.areas, base, targets, observations, snapshot.settings, 0)
 
 
 def main() -> None:
@@ -61,7 +63,7 @@ def main() -> None:
         load = best_of(lambda: store.load(path))
         snapshot = store.load(path)
         build = best_of(lambda: scorecard.build(snapshot, "2022-11"))
-        to_csv = best_of(lambda: scorecard.to_csv(scorecard.build(snapshot, "2022-11")))
+        to_csv = best_of(lambda: write_csv(scorecard.build(snapshot, "2022-11")))
         print(f"shipped data (84 measures x 13 months): load {load * 1000:.1f} ms, "
               f"scorecard {build * 1000:.1f} ms, scorecard+CSV {to_csv * 1000:.1f} ms")
         large = synthetic(snapshot, 2000, 120)

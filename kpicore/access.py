@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from kpicore.vocab import Role
 
+LOCAL_ADMIN = "admin@localhost"
+"""The administrator of local mode (no sign-in configured) and the command line's default ``--user``."""
+
 ROLE_LABEL = {
     Role.VIEWER: "Viewer",
     Role.DATA_OWNER: "Data owner",

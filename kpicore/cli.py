@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpicore import returns, scorecard, store, submission
+from kpicore import store
 from kpicore.access import PermissionDenied
-from kpicore.dataset import DATA_DIR
-from kpicore.excel import scorecard_xlsx
+from kpicore.files.csv_writer import write_csv
+from kpicore.files.dataset import DATA_DIR
+from kpicore.files.excel import scorecard_xlsx
 from kpicore.periods import label, parse_period
-from kpicore.validation import ValidationFailed
+from kpicore.problems import ValidationFailed
+from kpicore.reports import returns, scorecard
 from kpicore.vocab import Role
+from kpicore.workflows import submission
 
 
 def _period(text: str) -> str:
@@ -123,14 +126,14 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             table = scorecard.build(snapshot, args.period, args.months, args.area)
             if args.format == "csv":
-                _write(scorecard.to_csv(table), args.output)
+                _write(write_csv(table), args.output)
             else:
                 period = args.period or scorecard.latest_period(snapshot)
                 units = snapshot.measures.set_index("measure_id")["unit"]
                 _write(scorecard_xlsx(table, units, f"Scorecard as at {label(period)}"), args.output)
         elif args.command == "export":
             frame = store.export_observations(args.db)
-            _write(scorecard.to_csv_plain(frame), args.output)
+            _write(write_csv(frame), args.output)
         elif args.command == "backup":
             print(f"Backed up to {store.backup(args.file, args.db)}")
         else:
@@ -157,7 +160,7 @@ def _data_entry(args: argparse.Namespace) -> int:
         return _import(args)
     if args.command == "users":
         if args.action == "list":
-            _write(scorecard.to_csv_plain(store.users(args.db)), None)
+            _write(write_csv(store.users(args.db)), None)
         elif args.action == "add":
             store.save_user(args.db, args.email, role=args.role, name=args.name, user=args.user)
             print(f"Saved {args.email} as {args.role}")
@@ -172,7 +175,7 @@ def _data_entry(args: argparse.Namespace) -> int:
         getattr(store, args.command)(args.db, args.period, user=args.user, reason=args.reason)
         print(f"{label(args.period)} {args.command}ed")
     elif args.command == "locks":
-        _write(scorecard.to_csv_plain(store.locks(args.db)), None)
+        _write(write_csv(store.locks(args.db)), None)
     elif args.command == "rebase":
         change = store.remove_rebase if args.remove else store.rebase
         change(args.db, args.measure_id, args.period, user=args.user, reason=args.reason)
@@ -181,9 +184,9 @@ def _data_entry(args: argparse.Namespace) -> int:
         snapshot = store.load(args.db)
         period = args.period or submission.next_due(snapshot)
         table = returns.outstanding(snapshot, store.owners(args.db), period)
-        _write(scorecard.to_csv_plain(table.assign(period=period)), args.output)
+        _write(write_csv(table.assign(period=period)), args.output)
     elif args.command == "history":
-        _write(scorecard.to_csv_plain(store.history(args.db, measure_id=args.measure, period=args.period)), args.output)
+        _write(write_csv(store.history(args.db, measure_id=args.measure, period=args.period)), args.output)
     return 0
 
 

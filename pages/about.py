@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpicore import about
+from kpicore.reports import about
 from ui import entrypoint, present
 
 entrypoint.ensure()

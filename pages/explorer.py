@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from kpicore import charts, explorer, scorecard, store
+from kpicore import store
+from kpicore.files.csv_writer import write_csv
+from kpicore.reports import charts, explorer
 from kpicore.vocab import Frequency, Polarity, Unit
 from ui import data, entry, entrypoint, identity, present, rebase
 
@@ -48,7 +50,7 @@ st.subheader("Figures")
 st.dataframe(present.figures_table(history), hide_index=True, width="stretch")
 left, right, _ = st.columns([1, 1, 3])
 left.download_button(
-    "Download CSV", scorecard.to_csv_plain(present.figures_export(history)),
+    "Download CSV", write_csv(present.figures_export(history)),
     file_name=f"{measure_id}.csv", mime="text/csv", key="download_measure_csv",
 )
 right.download_button(

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kpicore import scorecard, store
+from kpicore import store
+from kpicore.files.csv_writer import write_csv
 from kpicore.periods import label
 from kpicore.vocab import Role
 from ui import data, entry, entrypoint, identity
@@ -29,5 +30,5 @@ st.dataframe(
     column_config={name: st.column_config.TextColumn(width="large") for name in ("Measure", "Commentary", "Reason")},
 )
 st.download_button(
-    "Download CSV", scorecard.to_csv_plain(versions), file_name="history.csv", mime="text/csv", key="download_history",
+    "Download CSV", write_csv(versions), file_name="history.csv", mime="text/csv", key="download_history",
 )

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from kpicore import store, submission
+from kpicore import store
 from kpicore.access import PermissionDenied
 from kpicore.periods import label
 from kpicore.vocab import Role
+from kpicore.workflows import submission
 from ui import data, entry, entrypoint, identity
 
 entrypoint.ensure()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kpicore import overview, returns, scorecard, submission
 from kpicore.periods import label
+from kpicore.reports import overview, returns, scorecard
+from kpicore.workflows import submission
 from ui import data, entrypoint, filters, present
 
 entrypoint.ensure()

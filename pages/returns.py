@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from kpicore import returns, scorecard, store, submission
+from kpicore import store
+from kpicore.files.csv_writer import write_csv
 from kpicore.periods import label
+from kpicore.reports import returns
 from kpicore.vocab import Role
+from kpicore.workflows import submission
 from ui import data, entrypoint, identity
 
 entrypoint.ensure()
@@ -32,6 +35,6 @@ st.dataframe(
     column_config={"measure": st.column_config.TextColumn(width="large")},
 )
 st.download_button(
-    "Download CSV", scorecard.to_csv_plain(table.assign(period=period)), file_name=f"returns-{period}.csv",
+    "Download CSV", write_csv(table.assign(period=period)), file_name=f"returns-{period}.csv",
     mime="text/csv", key="download_returns",
 )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpicore import scorecard
+from kpicore.files.csv_writer import write_csv
 from kpicore.periods import label
 from ui import data, entrypoint, filters, present
 
@@ -25,7 +25,7 @@ st.markdown(present.legend_html(), unsafe_allow_html=True)
 
 left, right, _ = st.columns([1, 1, 3])
 left.download_button(
-    "Download CSV", scorecard.to_csv(table), file_name=f"scorecard-{period}.csv", mime="text/csv", key="download_csv"
+    "Download CSV", write_csv(table), file_name=f"scorecard-{period}.csv", mime="text/csv", key="download_csv"
 )
 right.download_button(
     "Download Excel",

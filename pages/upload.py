@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from kpicore import submission, upload
 from kpicore.access import PermissionDenied
+from kpicore.files import upload
 from kpicore.periods import label
+from kpicore.problems import ValidationFailed
 from kpicore.store import StaleFigures
-from kpicore.validation import ValidationFailed
 from kpicore.vocab import Role
+from kpicore.workflows import submission
 from ui import data, entry, entrypoint, identity
 
 entrypoint.ensure()

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from kpicore import store
+from kpicore.snapshot import Snapshot
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +16,7 @@ def shipped_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def snapshot(shipped_db) -> store.Snapshot:
+def snapshot(shipped_db) -> Snapshot:
     return store.load(shipped_db)
 
 

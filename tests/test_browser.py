@@ -5,7 +5,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpicore import scorecard
+from kpicore.files.csv_writer import write_csv
+from kpicore.reports import scorecard
 from kpicore.vocab import BAND_STYLE, Band
 from tests.browser import streamlit_server, wait_idle
 
@@ -69,7 +70,7 @@ def test_download_csv_and_excel_from_the_browser(server, page, snapshot, tmp_pat
     saved = download(page, "Download CSV", tmp_path)
     assert saved.name == "scorecard-2022-11.csv"
     table = scorecard.build(snapshot, "2022-11", area="seeing-children")
-    assert saved.read_bytes() == scorecard.to_csv(table)
+    assert saved.read_bytes() == write_csv(table)
     workbook = openpyxl.load_workbook(download(page, "Download Excel", tmp_path))
     sheet = workbook["Scorecard"]
     header = [cell.value for cell in sheet[2]]

@@ -9,8 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpicore import scorecard, store
+from kpicore import store
 from kpicore.cli import main
+from kpicore.files.csv_writer import write_csv
+from kpicore.reports import scorecard
 from kpicore.vocab import BAND_STYLE, Band
 
 
@@ -23,7 +25,7 @@ def run(*args: str, db) -> subprocess.CompletedProcess:
 def test_scorecard_to_standard_output_is_the_pages_download(shipped_db, snapshot):
     result = run("scorecard", "--period", "Nov-22", db=shipped_db)
     assert result.returncode == 0
-    assert result.stdout == scorecard.to_csv(scorecard.build(snapshot, "2022-11"))
+    assert result.stdout == write_csv(scorecard.build(snapshot, "2022-11"))
 
 
 def test_scorecard_for_one_area_and_fewer_months(shipped_db):

@@ -7,7 +7,7 @@ import pytest
 
 from kpicore import store
 from kpicore.cli import main
-from kpicore.dataset import DATA_DIR, FILES, read_dataset
+from kpicore.files.dataset import DATA_DIR, FILES, read_dataset
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ from datetime import date
 import pandas as pd
 import pandas.testing as pdt
 
-from kpicore import store, submission
+from kpicore import store
 from kpicore.cli import main
+from kpicore.workflows import submission
 from tests.entry import ADMIN, OWNER, writable_db
 from tests.files.make_files import OWNED
 

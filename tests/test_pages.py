@@ -7,8 +7,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpicore import scorecard, store
-from kpicore.charts import LAYER_NAMES
+from kpicore import store
+from kpicore.files.csv_writer import write_csv
+from kpicore.reports import scorecard
+from kpicore.reports.charts import LAYER_NAMES
 
 
 def csv_of(app, at, key="download_csv") -> pd.DataFrame:
@@ -45,7 +47,7 @@ def test_scorecard_page_renders_every_area(app, snapshot):
 def test_scorecard_download_is_the_cli_scorecard(app, snapshot):
     at = app("pages/scorecard.py")
     files = app.downloads(at)
-    assert files["download_csv"] == scorecard.to_csv(scorecard.build(snapshot, "2022-11"))
+    assert files["download_csv"] == write_csv(scorecard.build(snapshot, "2022-11"))
     assert files["download_xlsx"][:2] == b"PK"
 
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from kpicore import explorer, scorecard, store
+from kpicore import store
 from kpicore.access import PermissionDenied
 from kpicore.cli import main
+from kpicore.reports import explorer, scorecard
 
 MEASURE = "utilisation-of-available-in-house-foster"
 

@@ -4,8 +4,10 @@ import io
 
 import pandas as pd
 
-from kpicore import returns, store, submission
+from kpicore import store
 from kpicore.cli import main
+from kpicore.reports import returns
+from kpicore.workflows import submission
 from tests.entry import OTHER, OWNER, writable_db
 from tests.files.make_files import NOT_OWNED, OWNED
 

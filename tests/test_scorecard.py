@@ -6,10 +6,12 @@ import math
 import pandas as pd
 import pytest
 
-from kpicore import legacy, scorecard
 from kpicore.cli import main
-from kpicore.dataset import DATA_DIR, LEGACY_EXPORT
+from kpicore.files import legacy
+from kpicore.files.csv_writer import write_csv
+from kpicore.files.dataset import DATA_DIR, LEGACY_EXPORT
 from kpicore.periods import window
+from kpicore.reports import scorecard
 
 MONTHS = window("2022-11", 13)
 
@@ -144,7 +146,7 @@ def test_formula_injection_is_neutralised_but_numbers_stay_numbers():
     frame = pd.DataFrame(
         {"killer_kpi": [False] * 5, "measure": ["=HYPERLINK(1)", "+1", "-cmd", "@SUM(A1)", "\tx"], "change": [-1.5] * 5}
     )
-    text = scorecard.to_csv(frame).decode()
+    text = write_csv(frame).decode()
     rows = pd.read_csv(io.StringIO(text), keep_default_na=False)
     assert rows["measure"].tolist() == ["'=HYPERLINK(1)", "'+1", "'-cmd", "'@SUM(A1)", "'\tx"]
     assert rows["change"].tolist() == [-1.5] * 5

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kpicore import scorecard
+from kpicore.reports import scorecard
 
 
 def test_initial_contact_decisions_by_hand(snapshot):
@@ -14,7 +14,7 @@ def test_initial_contact_decisions_by_hand(snapshot):
     # near limits (69.446 +/- 10.40): common cause.
     row = scorecard.build(snapshot, "2022-11").set_index("measure_id").loc["initial-contact-decisions-made-within"]
     assert (row["variation"], row["assurance"]) == ("common_cause", "consistent_fail")
-    from kpicore.explorer import measure_history
+    from kpicore.reports.explorer import measure_history
 
     points = measure_history(snapshot, "initial-contact-decisions-made-within").figures
     assert points["mean"].iloc[-1] == pytest.approx(902.8 / 13)
@@ -47,7 +47,8 @@ def test_icon_counts_as_at_nov_22(snapshot):
 
 
 def test_run_and_trend_lengths_are_settings_in_the_database(tmp_path):
-    from kpicore import explorer, store
+    from kpicore import store
+    from kpicore.reports import explorer
 
     path = tmp_path / "kpi.sqlite"
     store.initialise(path)

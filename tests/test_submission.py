@@ -6,9 +6,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpicore import store, submission
+from kpicore import store
 from kpicore.cli import main
-from kpicore.validation import ValidationFailed
+from kpicore.problems import ValidationFailed
+from kpicore.store import figures as figures_store
+from kpicore.workflows import submission
 from tests.entry import ADMIN, FILES, OWNER, dump, read, writable_db
 from tests.files.make_files import OWNED
 
@@ -219,14 +221,14 @@ def test_cli_dry_run_previews_and_writes_nothing(db, capsys):
 
 def test_a_failure_half_way_through_the_insert_rolls_everything_back(db, monkeypatch):
     result = plan(db, "long-valid.csv")
-    real = store._records
+    real = figures_store.records
 
     def sabotaged(frame):
         records = real(frame)
         records[-1]["measure_id"] = "no-such-measure"  # the foreign key fails on the last row
         return records
 
-    monkeypatch.setattr(store, "_records", sabotaged)
+    monkeypatch.setattr(figures_store, "records", sabotaged)
     before = dump(db)
     with pytest.raises(Exception, match="FOREIGN KEY"):
         submission.commit(db, result, user=OWNER)

@@ -6,8 +6,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpicore import upload
-from kpicore.upload import parse_number
+from kpicore.files import upload
+from kpicore.files.upload import parse_number
 from tests.entry import read
 from tests.files.make_files import OWNED
 

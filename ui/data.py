@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpicore import charts, explorer, scorecard, store
-from kpicore.excel import scorecard_xlsx
-from kpicore.filters import Filters
+from kpicore import store
+from kpicore.files.excel import scorecard_xlsx
 from kpicore.periods import label
+from kpicore.reports import charts, explorer, scorecard
+from kpicore.reports.filters import Filters
+from kpicore.snapshot import Snapshot
 
 
 def database() -> Path:
@@ -28,11 +30,11 @@ def _stamp() -> tuple[str, float]:
 
 
 @st.cache_data(show_spinner=False)
-def _snapshot(stamp: tuple[str, float]) -> store.Snapshot:
+def _snapshot(stamp: tuple[str, float]) -> Snapshot:
     return store.load(stamp[0])
 
 
-def snapshot() -> store.Snapshot:
+def snapshot() -> Snapshot:
     return _snapshot(_stamp())
 
 

@@ -11,9 +11,10 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpicore import scorecard, submission
+from kpicore.files.csv_writer import write_csv
 from kpicore.periods import label
 from kpicore.vocab import BAND_STYLE, Band, PerformanceGroup, Unit
+from kpicore.workflows import submission
 from ui.identity import plain
 from ui.present import band_text, format_value
 
@@ -41,7 +42,7 @@ def report(plan: submission.Plan, key: str) -> None:
         st.caption(f"The first {SHOWN} of {len(table)} problems; download the report for all of them.")
     st.table(table.head(SHOWN), hide_index=True)
     st.download_button(
-        "Download the report (CSV)", scorecard.to_csv_plain(table), file_name="validation-report.csv",
+        "Download the report (CSV)", write_csv(table), file_name="validation-report.csv",
         mime="text/csv", key=f"{key}_report",
     )
 
@@ -75,7 +76,7 @@ def preview(plan: submission.Plan, key: str) -> None:
         st.caption(f"The first {SHOWN} of {len(table)} changes; download the preview for all of them.")
     st.table(table.head(SHOWN), hide_index=True)
     st.download_button(
-        "Download the preview (CSV)", scorecard.to_csv_plain(changes), file_name="preview.csv", mime="text/csv",
+        "Download the preview (CSV)", write_csv(changes), file_name="preview.csv", mime="text/csv",
         key=f"{key}_preview",
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpicore.filters import TRENDS, Filters
 from kpicore.periods import label
+from kpicore.reports.filters import TRENDS, Filters
+from kpicore.snapshot import Snapshot
 from kpicore.spc import Assurance, PointType
-from kpicore.store import Snapshot
 from kpicore.vocab import Band
 from ui.present import band_text
 

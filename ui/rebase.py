@@ -6,8 +6,8 @@ import streamlit as st
 
 from kpicore import store
 from kpicore.access import PermissionDenied
-from kpicore.explorer import MeasureHistory
 from kpicore.periods import label
+from kpicore.reports.explorer import MeasureHistory
 from ui import data, entry
 from ui.identity import Identity, plain
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpicore.scorecard import missing_figures
-from kpicore.store import Snapshot
+from kpicore.reports.scorecard import missing_figures
+from kpicore.snapshot import Snapshot
 
 NO_OWNER = "(no owner)"
 

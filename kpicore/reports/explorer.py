@@ -9,7 +9,7 @@ import pandas as pd
 from kpicore import spc
 from kpicore.periods import label
 from kpicore.rules import Settings, evaluate
-from kpicore.store import Snapshot
+from kpicore.snapshot import Snapshot
 
 
 @dataclass(frozen=True)

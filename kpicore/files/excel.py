@@ -12,7 +12,7 @@ import io
 
 import pandas as pd
 
-from kpicore.scorecard import neutralise_formulas
+from kpicore.files.formulas import neutralise_formulas
 from kpicore.vocab import BAND_STYLE, Band
 
 

@@ -13,7 +13,7 @@ import io
 import altair as alt
 import pandas as pd
 
-from kpicore.explorer import MeasureHistory
+from kpicore.reports.explorer import MeasureHistory
 from kpicore.spc import PointType
 from kpicore.vocab import BAND_STYLE, Band, Unit
 

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from kpicore.access import Account
 from kpicore.periods import format_period
-from kpicore.validation import Problem, problems_from
+from kpicore.problems import Problem, problems_from
 from schemas import SubmissionModel
 
 FIELDS = ["measure_id", "period", "value", "commentary", "performance_group"]

@@ -13,11 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from kpicore import legacy
-from kpicore.validation import Problem, ValidationFailed, numbers_or_problems, problems_from
+from kpicore.files import legacy
+from kpicore.files.csv_writer import write_csv
+from kpicore.problems import Problem, ValidationFailed, numbers_or_problems, problems_from
 from schemas import AreaModel, MeasureModel, ObservationModel, TargetModel
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 FILES = ("areas", "measures", "targets", "observations")
 LEGACY_EXPORT = "legacy/scorecard-2022-11.txt"
 LEGACY_OVERRIDES = "legacy/overrides.csv"
@@ -36,23 +37,9 @@ def build_from_legacy(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
 
 
 def write_dataset(tables: dict[str, pd.DataFrame], data_dir: Path) -> None:
-    """Write each table as ``<name>.csv``: plain numbers, ``true``/``false``, blanks for missing."""
+    """Write each table as ``<name>.csv`` with the one CSV writer (the project's own data: no formula prefix)."""
     for name in FILES:
-        frame = tables[name].copy()
-        for column in frame.columns:
-            if frame[column].dtype == bool:
-                frame[column] = frame[column].map({True: "true", False: "false"})
-            elif pd.api.types.is_float_dtype(frame[column]):
-                frame[column] = frame[column].map(_plain_number)
-        frame.to_csv(data_dir / f"{name}.csv", index=False, lineterminator="\n")
-
-
-def _plain_number(value: float) -> str:
-    """77.6 as ``77.6`` and 52.0 as ``52``; missing as blank."""
-    if pd.isna(value):
-        return ""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+        (data_dir / f"{name}.csv").write_bytes(write_csv(tables[name], for_spreadsheets=False))
 
 
 def _validate(

@@ -27,9 +27,10 @@ from datetime import date, datetime
 import openpyxl
 import pandas as pd
 
+from kpicore.files.csv_writer import write_csv
+from kpicore.files.formulas import neutralise_formulas
 from kpicore.periods import label, parse_period
-from kpicore.scorecard import neutralise_formulas
-from kpicore.validation import Problem
+from kpicore.problems import Problem
 from kpicore.vocab import PerformanceGroup, Unit
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -473,16 +474,16 @@ def template(layout: str, file_format: str, measures: pd.DataFrame, period: str)
         })
     else:
         raise ValueError(f"unknown layout '{layout}'")
-    frame = neutralise_formulas(frame.reset_index(drop=True))
+    frame = frame.reset_index(drop=True)
     if file_format == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+        return write_csv(frame, bom=True)
     if file_format != "xlsx":
         raise ValueError(f"unknown format '{file_format}'")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Figures"
     sheet.append(list(frame.columns))
-    for record in frame.itertuples(index=False):
+    for record in neutralise_formulas(frame).itertuples(index=False):
         sheet.append([None if (not isinstance(v, str) and pd.isna(v)) else v for v in record])
     for cell in sheet[1]:
         cell.font = openpyxl.styles.Font(bold=True)

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpicore import figures as figure_rules
-from kpicore import store, upload
+from kpicore import figure_checks, revisions, store
+from kpicore.files import upload
 from kpicore.periods import from_month_index, label, month_index
+from kpicore.problems import Problem, ValidationFailed
 from kpicore.rules import evaluate
-from kpicore.validation import Problem, ValidationFailed
+from kpicore.snapshot import Snapshot
 from kpicore.vocab import Band
 
 WORSE = {Band.WORSE.value, Band.SIGNIFICANTLY_WORSE.value}
@@ -75,7 +76,7 @@ class Plan:
         )
 
 
-def bands_for(snapshot: store.Snapshot, figures: pd.DataFrame) -> pd.Series:
+def bands_for(snapshot: Snapshot, figures: pd.DataFrame) -> pd.Series:
     """The band each figure would have once recorded (aligned to ``figures``), by ``rules.evaluate``."""
     if figures.empty:
         return pd.Series(dtype=str, index=figures.index)
@@ -124,14 +125,14 @@ def plan(
                 frame[column] = frame[column].where(frame[given].astype(bool), recorded)
     band = bands_for(snapshot, frame)
     needs = band.isin(WORSE) & _changes(frame, current) if require_commentary else None
-    valid, found = figure_rules.validate(
-        frame[figure_rules.FIELDS], snapshot.measures, account=account, locked_periods=locks, today=today,
+    valid, found = figure_checks.validate(
+        frame[figure_checks.FIELDS], snapshot.measures, account=account, locked_periods=locks, today=today,
         needs_commentary=needs, source=parsed.name, row_of={i: i for i in frame.index},
     )
     problems += [_where(p, frame) for p in found]
     if problems:
         return Plan(parsed.name, source, parsed.layout, sorted(problems, key=_order), notes=parsed.notes, today=today)
-    compared = store.compare_with_current(valid, current if current is not None else store.current_versions(path, valid))
+    compared = revisions.compare_with_current(valid, current if current is not None else store.current_versions(path, valid))
     names = snapshot.measures.set_index("measure_id")
     changes = compared.assign(
         row=frame.loc[compared.index, "row"],
@@ -155,8 +156,8 @@ def _changes(frame: pd.DataFrame, current: pd.DataFrame | None) -> pd.Series:
     """Which rows would change what is recorded (a figure left as it is needs nothing more)."""
     if current is None or current.empty:
         return pd.Series(True, index=frame.index)
-    unique = frame[figure_rules.FIELDS].drop_duplicates(["measure_id", "period"])
-    status = store.compare_with_current(unique, current).set_index(["measure_id", "period"])["status"]
+    unique = frame[figure_checks.FIELDS].drop_duplicates(["measure_id", "period"])
+    status = revisions.compare_with_current(unique, current).set_index(["measure_id", "period"])["status"]
     keys = pd.MultiIndex.from_frame(frame[["measure_id", "period"]])
     return pd.Series(status.reindex(keys).to_numpy() != "unchanged", index=frame.index)
 
@@ -248,13 +249,13 @@ def commit(path: Path | str | None, plan: Plan, *, user: str, reason: str | None
     if plan.needs_reason and not (reason or "").strip():
         why = f"{plan.count('revised')} figure(s) would be revised" if plan.count("revised") else "the month is locked"
         raise ValidationFailed([Problem(plan.name, None, "reason", "", f"a reason is required: {why}")])
-    figures = plan.changes[figure_rules.FIELDS]
+    figures = plan.changes[figure_checks.FIELDS]
     return store.record_figures(
         path, figures, user=user, source=plan.source, reason=reason, based_on=plan.based_on, today=plan.today
     )
 
 
-def form_rows(snapshot: store.Snapshot, measure_ids: list[str], period: str) -> pd.DataFrame:
+def form_rows(snapshot: Snapshot, measure_ids: list[str], period: str) -> pd.DataFrame:
     """What the form shows for each measure due in ``period``: the last figure before it, the target
     in force and what is recorded for ``period`` already. Quarterly measures appear in quarter-end months."""
     measures = snapshot.measures.set_index("measure_id").loc[measure_ids]
@@ -281,26 +282,26 @@ def form_rows(snapshot: store.Snapshot, measure_ids: list[str], period: str) -> 
     })
 
 
-def open_months(snapshot: store.Snapshot, today: date | None = None, back: int = 24) -> list[str]:
+def open_months(snapshot: Snapshot, today: date | None = None, back: int = 24) -> list[str]:
     """Months a figure may be given for, newest first: from the current month back past the
     earliest month with data or ``back`` months, whichever reaches further."""
-    latest = month_index(figure_rules.current_month(today))
+    latest = month_index(figure_checks.current_month(today))
     earliest = latest - back
     if len(snapshot.observations):
         earliest = min(earliest, month_index(str(snapshot.observations["period"].min())))
     return [from_month_index(i) for i in range(latest, earliest - 1, -1)]
 
 
-def next_due(snapshot: store.Snapshot, today: date | None = None) -> str:
+def next_due(snapshot: Snapshot, today: date | None = None) -> str:
     """The month after the latest with any figure (the next return), but not after the current month."""
-    current = figure_rules.current_month(today)
+    current = figure_checks.current_month(today)
     if not len(snapshot.observations):
         return current
     following = from_month_index(month_index(str(snapshot.observations["period"].max())) + 1)
     return min(following, current)
 
 
-def form_preview(snapshot: store.Snapshot, period: str, entries: pd.DataFrame) -> pd.DataFrame:
+def form_preview(snapshot: Snapshot, period: str, entries: pd.DataFrame) -> pd.DataFrame:
     """For each measure on the form (indexed by ``measure_id``): the problem with what was typed,
     or the band the value would have, before anything is saved."""
     parsed = form_parsed(period, entries, snapshot.measures)

@@ -6,18 +6,16 @@ This is the single source of the scorecard page's table, its downloads and the
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 
-from kpicore import explorer, spc
+from kpicore import spc
 from kpicore.periods import is_quarter_end, window
+from kpicore.reports import explorer
 from kpicore.rules import evaluate, headline, suggested_group, targets_in_force
-from kpicore.store import Snapshot
+from kpicore.snapshot import Snapshot
 from kpicore.vocab import Band, Unit
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LEADING_COLUMNS = [
     "area", "measure_id", "measure", "killer_kpi", "performance_group", "dot", "change", "distance",
 ]
@@ -163,45 +161,6 @@ def _targets_at(snapshot: Snapshot, measure_ids: pd.Series, period: str) -> pd.D
     """The target and tolerance in force at ``period`` for each measure (one rule: ``targets_in_force``)."""
     at = pd.DataFrame({"measure_id": measure_ids.to_numpy(), "period": period})
     return targets_in_force(at, snapshot.targets).set_index("measure_id")[["target", "tolerance"]]
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula, prefixed with ``'``.
-
-    OWASP CSV injection: a text cell starting with ``= + - @``, a tab or a
-    carriage return. Numbers are left as numbers, negative ones included.
-    """
-    def safe(value: object) -> object:
-        if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-            return "'" + value
-        return value
-
-    frame = frame.copy()
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(safe)
-    return frame
-
-
-def to_csv(scorecard: pd.DataFrame) -> bytes:
-    """The scorecard as UTF-8 CSV: plain numbers, ``true``/``false``, blanks for missing,
-    text cells neutralised against formula injection."""
-    frame = scorecard.copy()
-    frame["killer_kpi"] = frame["killer_kpi"].map({True: "true", False: "false"})
-    return to_csv_plain(frame)
-
-
-def to_csv_plain(frame: pd.DataFrame) -> bytes:
-    """Any table as UTF-8 CSV with plain numbers and text neutralised against formula injection."""
-    frame = neutralise_formulas(frame)
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n", float_format=_float_format)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _float_format(value: float) -> str:
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def missing_figures(snapshot: Snapshot, period: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from kpicore.overview import trend
+from kpicore.reports.overview import trend
 from kpicore.vocab import Band
 
 TRENDS = ("improving", "worsening")

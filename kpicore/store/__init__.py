@@ -1,0 +1,35 @@
+"""The SQLite store: the only package that reads or writes the database.
+
+Split by job: ``database`` (where it is, connections, the write transaction,
+backups), ``migrations`` (every schema change), ``seed`` (a new database from
+the shipped dataset), ``read`` (a ``Snapshot``), ``figures`` (versioned
+figures), ``people`` (users, ownership, locks, re-bases, the admin log). The
+names below are its public interface.
+"""
+
+from kpicore.access import LOCAL_ADMIN
+from kpicore.store.database import DEFAULT_DB, backup, connect, default_path, migrate
+from kpicore.store.figures import SOURCES, StaleFigures, current_versions, history, record_figures
+from kpicore.store.people import (
+    account,
+    admin_events,
+    lock,
+    locks,
+    owners,
+    rebase,
+    remove_rebase,
+    remove_user,
+    save_user,
+    set_measures,
+    unlock,
+    users,
+)
+from kpicore.store.read import export_observations, load
+from kpicore.store.seed import initialise
+
+__all__ = [
+    "DEFAULT_DB", "LOCAL_ADMIN", "SOURCES", "StaleFigures", "account", "admin_events",
+    "backup", "connect", "current_versions", "default_path", "export_observations", "history", "initialise", "load",
+    "lock", "locks", "migrate", "owners", "rebase", "record_figures", "remove_rebase", "remove_user", "save_user",
+    "set_measures", "unlock", "users",
+]
