@@ -100,6 +100,12 @@ class Polarity(StrEnum):
             Polarity.NEUTRAL: "Neither (context measure)",
         }[self]
 
+    @property
+    def sign(self) -> int:
+        """+1 when higher is better, -1 when lower is better, 0 when neither: multiply a change by it
+        and a positive result is an improvement. The one home of the polarity's direction."""
+        return {Polarity.HIGHER: 1, Polarity.LOWER: -1, Polarity.NEUTRAL: 0}[self]
+
 
 class Unit(StrEnum):
     """Unit of a measure's values (DESIGN.md 3.1)."""
