@@ -7,6 +7,7 @@ surprises; these functions convert between it and month arithmetic.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import pandas as pd
@@ -91,6 +92,14 @@ def window(end: str, months: int) -> list[str]:
 def label(period: str) -> str:
     """``2022-11`` as the council writes it: ``Nov-22``."""
     return datetime(int(period[:4]), int(period[5:7]), 1).strftime("%b-%y")
+
+
+_PERIOD = re.compile(r"^\d{4}-\d{2}$")
+
+
+def month_columns(columns: Iterable[object]) -> list[str]:
+    """The names among ``columns`` that are periods ``YYYY-MM`` (a scorecard's months), in their order."""
+    return [c for c in columns if isinstance(c, str) and _PERIOD.match(c)]
 
 
 def is_quarter_end(period: str) -> bool:

@@ -105,7 +105,7 @@ def bands(frame: pd.DataFrame, settings: Settings = Settings()) -> pd.Series:
     a value without a target, or of a neutral measure, is ``no_target``.
     """
     frame = frame.sort_values(["measure_id", "period"])
-    sign = frame["polarity"].map({Polarity.HIGHER: 1.0, Polarity.LOWER: -1.0, Polarity.NEUTRAL: np.nan})
+    sign = frame["polarity"].map({p.value: float(p.sign) if p.sign else np.nan for p in Polarity})
     value, target, tolerance = frame["value"], frame["target"], frame["tolerance"]
     better_by = (sign * (value - target)).round(_PRECISION)
     gap = (sign * (target - tolerance)).round(_PRECISION)
@@ -148,6 +148,24 @@ def _worse_in_each_of_latest(
     return pd.Series(result, index=worse.index[reported]).reindex(worse.index, fill_value=False)
 
 
+def band_rules(settings: Settings = Settings()) -> dict[Band, str]:
+    """What each band means, in words, with the margin, persistence and tolerance of ``settings``:
+    the text of the rule ``bands`` applies, for the About page and the docs."""
+    margin, persistence = f"{settings.significance_margin:g}", settings.persistence
+    without = f"{settings.significance_margin * settings.default_tolerance:.0%}"
+    return {
+        Band.MET: "The value meets or beats the target.",
+        Band.WITHIN_TOLERANCE: "Worse than target, but no worse than the tolerance threshold.",
+        Band.WORSE: "Worse than the tolerance threshold (or than the target, where there is no tolerance).",
+        Band.SIGNIFICANTLY_WORSE: (
+            f"Worse, and either more than {margin} times the tolerance gap from target ({without} of target "
+            f"without a tolerance), or worse in each of the measure's latest {persistence} reported periods."
+        ),
+        Band.NO_TARGET: "A figure, but no target in force (or a measure where neither direction is better).",
+        Band.NO_DATA: "No figure for the month.",
+    }
+
+
 def suggested_group(band: pd.Series) -> pd.Series:
     """Good for met, Fair within tolerance, Poor when worse; blank otherwise (DESIGN.md 3.5)."""
     return band.map(
@@ -185,6 +203,31 @@ def evaluate(
     )
     frame["band"] = bands(frame, settings)
     return frame
+
+
+IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no change"
+JUDGEMENTS = (IMPROVING, WORSENING)
+"""What a change means for a measure, judged by its polarity (DESIGN.md 3.3: shown beside the raw arrow)."""
+
+
+def improvement(change: pd.Series, polarity: pd.Series) -> pd.Series:
+    """``change`` signed by polarity so that positive is better; 0 for a neutral measure, NaN without a change."""
+    return change * polarity.map({p.value: float(p.sign) for p in Polarity})
+
+
+def judge_change(change: pd.Series, dot: pd.Series, polarity: pd.Series) -> pd.Series:
+    """``improving``, ``worsening`` or ``no change`` from the direction of travel and the polarity.
+
+    Only a move at or beyond the direction-of-travel threshold (an ``↑`` or ``↓``)
+    counts; an ``↑`` on a lower-is-better measure is worsening; a neutral measure
+    never improves or worsens. Blank without a change.
+    """
+    better = improvement(change, polarity)
+    moved = dot.isin([Direction.UP.value, Direction.DOWN.value])
+    words = pd.Series(NO_CHANGE, index=change.index, dtype=object)
+    words[moved & (better > 0)] = IMPROVING
+    words[moved & (better < 0)] = WORSENING
+    return words.where(change.notna())
 
 
 def headline(evaluated: pd.DataFrame, as_at: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from kpicore.reports import about
-from ui import entrypoint, present
+from ui import data, entrypoint, present
 
 entrypoint.ensure()
 
@@ -18,7 +18,7 @@ st.markdown(
 )
 st.subheader("Status bands")
 st.markdown(present.legend_html(), unsafe_allow_html=True)
-st.table(about.bands().set_index("Symbol"))
+st.table(about.bands(data.snapshot().settings).set_index("Symbol"))
 st.subheader("Direction of travel")
 st.table(about.arrows().set_index("Arrow"))
 st.caption("The arrow shows the raw direction; whether it is an improvement depends on the measure's polarity.")

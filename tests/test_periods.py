@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kpicore.periods import label, parse_period, shift, window
+from kpicore.periods import label, month_columns, parse_period, shift, window
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,8 @@ def test_shift_and_label():
     assert shift("2022-01", -1) == "2021-12"
     assert shift("2022-12", -3) == "2022-09"
     assert label("2022-11") == "Nov-22"
+
+
+def test_month_columns_are_exactly_the_yyyy_mm_names_in_order():
+    columns = ["area", "measure_id", "2021-11", "2022-10", "band_2022-10", "target", 2022, "2022-1", "1999-12"]
+    assert month_columns(columns) == ["2021-11", "2022-10", "1999-12"]

@@ -5,7 +5,18 @@ import math
 import pandas as pd
 import pytest
 
-from kpicore.rules import Settings, bands, direction_of_travel, evaluate, headline, proposed_tolerance, suggested_group
+from kpicore.rules import (
+    Settings,
+    band_rules,
+    bands,
+    direction_of_travel,
+    evaluate,
+    headline,
+    judge_change,
+    proposed_tolerance,
+    suggested_group,
+)
+from kpicore.vocab import Band
 
 
 def band_of(value, target, tolerance, polarity="higher", history=()):
@@ -202,3 +213,31 @@ def test_suggested_group():
     suggested = suggested_group(pd.Series(["met", "within_tolerance", "worse", "significantly_worse", "no_target"]))
     assert suggested.tolist()[:4] == ["Good", "Fair", "Poor", "Poor"]
     assert pd.isna(suggested.iloc[4])
+
+
+@pytest.mark.parametrize(
+    ("change", "dot", "polarity", "expected"),
+    [
+        (2.0, "↑", "higher", "improving"),
+        (-2.0, "↓", "higher", "worsening"),
+        (2.0, "↑", "lower", "worsening"),  # more children on a plan for over a year is worse
+        (-2.0, "↓", "lower", "improving"),
+        (0.5, "→", "higher", "no change"),  # under the threshold: no judgement either way
+        (-0.5, "→", "lower", "no change"),
+        (5.0, "↑", "neutral", "no change"),  # a context measure never improves or worsens
+        (float("nan"), None, "higher", None),  # no change this period: blank
+    ],
+)
+def test_a_change_is_judged_by_polarity(change, dot, polarity, expected):
+    judged = judge_change(pd.Series([change]), pd.Series([dot], dtype=object), pd.Series([polarity]))
+    assert (judged[0] if isinstance(judged[0], str) else None) == expected
+
+
+def test_the_band_rule_text_follows_the_settings():
+    assert "more than 2 times the tolerance gap" in band_rules()[Band.SIGNIFICANTLY_WORSE]
+    assert "(10% of target without a tolerance)" in band_rules()[Band.SIGNIFICANTLY_WORSE]
+    assert "latest 3 reported periods" in band_rules()[Band.SIGNIFICANTLY_WORSE]
+    changed = band_rules(Settings(significance_margin=3, persistence=4, default_tolerance=0.1))
+    assert "more than 3 times the tolerance gap from target (30% of target" in changed[Band.SIGNIFICANTLY_WORSE]
+    assert "latest 4 reported periods" in changed[Band.SIGNIFICANTLY_WORSE]
+    assert set(band_rules()) == set(Band)

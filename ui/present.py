@@ -10,7 +10,7 @@ import html
 
 import pandas as pd
 
-from kpicore.periods import label
+from kpicore.periods import label, month_columns
 from kpicore.spc import ASSURANCE_TEXT, VARIATION_TEXT, Assurance, PointType
 from kpicore.vocab import BAND_STYLE, Band, Unit
 
@@ -52,13 +52,9 @@ def format_change(value: float, unit: str) -> str:
     return ("+" if value > 0 else "") + text + (" pts" if Unit(unit) is Unit.PERCENT else "")
 
 
-def month_columns(table: pd.DataFrame) -> list[str]:
-    return [c for c in table.columns if len(c) == 7 and c[4] == "-" and c[:4].isdigit()]
-
-
 def display_table(table: pd.DataFrame, units: pd.Series) -> pd.io.formats.style.Styler:
     """The scorecard as people read it: formatted values with band symbols, coloured by band."""
-    months = month_columns(table)
+    months = month_columns(table.columns)
     unit = table["measure_id"].map(units)
     shown = pd.DataFrame(
         {
@@ -155,7 +151,7 @@ def figures_table(history) -> pd.DataFrame:
 def measure_rows(table: pd.DataFrame, units: pd.Series, extra: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """Short rows for lists on the overview: measure, latest value and band, arrow, change, target."""
     unit = table["measure_id"].map(units)
-    period = table.columns[[c[:2] == "20" and len(c) == 7 for c in table.columns]][-1]
+    period = month_columns(table.columns)[-1]
     rows = pd.DataFrame(
         {
             "Measure": table["measure"],

@@ -13,14 +13,15 @@ import io
 import pandas as pd
 
 from kpicore.files.formulas import neutralise_formulas
-from kpicore.vocab import BAND_STYLE, Band
+from kpicore.periods import month_columns
+from kpicore.vocab import BAND_STYLE, Band, Unit
 
 
 def scorecard_xlsx(scorecard: pd.DataFrame, units: pd.Series, title: str) -> bytes:
     """The workbook's bytes. ``units`` maps ``measure_id`` to the measure's unit."""
     frame = neutralise_formulas(scorecard).reset_index(drop=True)
     frame["killer_kpi"] = frame["killer_kpi"].map({True: "true", False: "false"})
-    months = [c for c in frame.columns if c[:2] in ("19", "20") and len(c) == 7]
+    months = month_columns(frame.columns)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
         book = writer.book
@@ -43,7 +44,7 @@ def scorecard_xlsx(scorecard: pd.DataFrame, units: pd.Series, title: str) -> byt
             return formats[key]
 
         for row, record in frame.iterrows():
-            decimals = 0 if units.get(record["measure_id"]) == "count" else 1
+            decimals = Unit(units[record["measure_id"]]).decimals
             for col, name in enumerate(frame.columns):
                 value = record[name]
                 band = record.get(f"band_{name}") if name in months else None

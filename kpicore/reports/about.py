@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpicore.rules import Settings, band_rules
 from kpicore.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from kpicore.vocab import BAND_STYLE, Band, Direction
-
-BAND_RULES = {
-    Band.MET: "The value meets or beats the target.",
-    Band.WITHIN_TOLERANCE: "Worse than target, but no worse than the tolerance threshold.",
-    Band.WORSE: "Worse than the tolerance threshold (or than the target, where there is no tolerance).",
-    Band.SIGNIFICANTLY_WORSE: (
-        "Worse, and either more than twice the tolerance gap from target (10% of target without a tolerance), "
-        "or worse in each of the measure's latest 3 reported periods."
-    ),
-    Band.NO_TARGET: "A figure, but no target in force (or a measure where neither direction is better).",
-    Band.NO_DATA: "No figure for the month.",
-}
 
 COLUMN_MEANINGS = {
     "area": "Thematic area, in the council's order.",
@@ -39,11 +28,13 @@ COLUMN_MEANINGS = {
 }
 
 
-def bands() -> pd.DataFrame:
+def bands(settings: Settings = Settings()) -> pd.DataFrame:
+    """Each band's symbol, name, legend and rule (``rules.band_rules``, with the database's settings)."""
+    rule = band_rules(settings)
     return pd.DataFrame(
         [
             {"Symbol": BAND_STYLE[band]["symbol"], "Band": band.value, "Meaning": BAND_STYLE[band]["label"],
-             "Rule": BAND_RULES[band]}
+             "Rule": rule[band]}
             for band in Band
         ]
     )

@@ -12,10 +12,10 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from kpicore.reports.overview import trend
+from kpicore.rules import JUDGEMENTS, judge_change
 from kpicore.vocab import Band
 
-TRENDS = ("improving", "worsening")
+TRENDS = JUDGEMENTS
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,8 @@ class Filters:
         if self.killer_only:
             keep &= scorecard["killer_kpi"]
         if self.trends:
-            polarity = snapshot_measures.set_index("measure_id")["polarity"]
-            keep &= trend(scorecard, polarity).isin(self.trends)
+            polarity = scorecard["measure_id"].map(snapshot_measures.set_index("measure_id")["polarity"])
+            keep &= judge_change(scorecard["change"], scorecard["dot"], polarity).isin(self.trends)
         if self.search:
             needle = self.search.lower()
             keep &= scorecard["measure"].str.lower().str.contains(needle, regex=False) | scorecard[

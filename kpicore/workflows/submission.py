@@ -22,9 +22,9 @@ import pandas as pd
 
 from kpicore import figure_checks, revisions, store
 from kpicore.files import upload
-from kpicore.periods import from_month_index, label, month_index
+from kpicore.periods import from_month_index, is_quarter_end, label, month_index
 from kpicore.problems import Problem, ValidationFailed
-from kpicore.rules import evaluate
+from kpicore.rules import evaluate, targets_in_force
 from kpicore.snapshot import Snapshot
 from kpicore.vocab import Band
 
@@ -259,14 +259,14 @@ def form_rows(snapshot: Snapshot, measure_ids: list[str], period: str) -> pd.Dat
     """What the form shows for each measure due in ``period``: the last figure before it, the target
     in force and what is recorded for ``period`` already. Quarterly measures appear in quarter-end months."""
     measures = snapshot.measures.set_index("measure_id").loc[measure_ids]
-    if int(period[5:7]) % 3:
+    if not is_quarter_end(period):
         measures = measures[measures["frequency"] != "quarterly"]
     observations = snapshot.observations
     before = observations[observations["period"] < period].sort_values("period").groupby("measure_id").tail(1)
     before = before.set_index("measure_id")
     now = observations[observations["period"] == period].set_index("measure_id")
-    targets = snapshot.targets[snapshot.targets["from_period"] <= period].sort_values("from_period")
-    targets = targets.groupby("measure_id").tail(1).set_index("measure_id")
+    targets = targets_in_force(pd.DataFrame({"measure_id": measures.index, "period": period}), snapshot.targets)
+    targets = targets.set_index("measure_id")
     return pd.DataFrame({
         "measure_id": measures.index,
         "measure": measures["name"].to_numpy(),
