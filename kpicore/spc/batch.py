@@ -1,0 +1,123 @@
+"""`analyse_many`: the `analyse` engine run on many measures at once, one summary row each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from kpicore.spc.assurance import assurance_codes
+from kpicore.spc.engine import Classified, classify
+from kpicore.spc.limits import LIMIT_FACTOR, SCREEN_OUTLIERS
+from kpicore.spc.series import check_length
+from kpicore.spc.special_cause import RUN_LENGTH, TREND_LENGTH
+from kpicore.spc.vocabulary import ASSURANCE_CODES, POINT_TYPE_OR_NONE, UNASSESSED
+from kpicore.vocab import Polarity
+
+
+def _ordered_rows(frame: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """The sorted measure ids, and each row's measure code and position in (measure, period) order."""
+    measure_codes, measures = pd.factorize(frame["measure_id"], sort=True)
+    period_codes, _ = pd.factorize(frame["period"], sort=True)
+    if (measure_codes < 0).any() or (period_codes < 0).any():
+        raise ValueError("frame has rows with a missing measure_id or period")
+    order = np.lexsort((period_codes, measure_codes))
+    ordered_measures, ordered_periods = measure_codes[order], period_codes[order]
+    repeated = (ordered_measures[1:] == ordered_measures[:-1]) & (ordered_periods[1:] == ordered_periods[:-1])
+    if repeated.any():
+        raise ValueError("frame has more than one row for the same measure_id and period")
+    return pd.Index(measures, name="measure_id"), ordered_measures, order
+
+
+def _sign_or_nan(improvement: object) -> float:
+    """The polarity's sign, or NaN for a missing or unknown polarity."""
+    try:
+        return Polarity(improvement).sign
+    except ValueError:
+        return np.nan
+
+
+def _directions(measure_index: pd.Index, improvement: Mapping[object, Polarity | str]) -> np.ndarray:
+    """Each measure's improvement direction (1, -1 or 0); every measure must have one."""
+    direction_series = measure_index.to_series().map(improvement).map(_sign_or_nan)
+    unknown = direction_series.isna()
+    if unknown.any():
+        raise ValueError(
+            f"improvement must map every measure to 'higher', 'lower' or 'neutral'; "
+            f"missing or invalid for: {list(measure_index[unknown])}"
+        )
+    return direction_series.to_numpy(dtype=np.int64)
+
+
+def _summary(
+    classified: Classified, measure_index: pd.Index, targets: np.ndarray, direction: np.ndarray
+) -> pd.DataFrame:
+    """One row per measure: n_points, mean, lpl, upl, latest variation and assurance."""
+    count = classified.count
+    mean, amr = classified.mean, classified.amr
+    lpl, upl = mean - LIMIT_FACTOR * amr, mean + LIMIT_FACTOR * amr
+    latest_type = np.full(len(measure_index), UNASSESSED)
+    has_points = count > 0
+    latest_type[has_points] = classified.point_type[np.cumsum(count)[has_points] - 1]
+    variation = POINT_TYPE_OR_NONE[latest_type]
+    assurance = np.array(ASSURANCE_CODES, dtype=object)[assurance_codes(targets, lpl, upl, direction)]
+    return pd.DataFrame(
+        {
+            "n_points": count,
+            "mean": mean,
+            "lpl": lpl,
+            "upl": upl,
+            "variation": pd.Series(variation, dtype=object, index=measure_index),
+            "assurance": pd.Series(assurance, dtype=object, index=measure_index),
+        },
+        index=measure_index,
+    )
+
+
+def analyse_many(
+    frame: pd.DataFrame,
+    *,
+    improvement: Mapping[object, Polarity | str],
+    target: Mapping[object, float | None] | None = None,
+    screen_outliers: bool = SCREEN_OUTLIERS,
+    run_length: int = RUN_LENGTH,
+    trend_length: int = TREND_LENGTH,
+) -> pd.DataFrame:
+    """Run the `analyse` engine on many measures at once and summarise each measure.
+
+    `frame` is long, with columns measure_id, period ('YYYY-MM', ordered as text) and value.
+    Rows may be absent and values may be NaN; both are skipped, as in `analyse`. Each
+    (measure_id, period) pair may appear once. `improvement` maps every measure_id to
+    "higher", "lower" or "neutral"; `target` optionally maps measure_id to a target.
+    Returns one row per measure_id (sorted), with n_points (reported values), mean, lpl,
+    upl (NaN under 13 points), variation and assurance (None under 13 points). Baselines
+    and re-basing are not offered here; use `analyse` for those.
+    """
+    missing_columns = {"measure_id", "period", "value"} - set(frame.columns)
+    if missing_columns:
+        raise ValueError(f"frame lacks columns: {sorted(missing_columns)}")
+    check_length("run_length", run_length)
+    check_length("trend_length", trend_length)
+    measure_index, ordered_measures, order = _ordered_rows(frame)
+    direction = _directions(measure_index, improvement)
+    targets = np.full(len(measure_index), np.nan)
+    if target is not None:
+        targets = pd.to_numeric(measure_index.to_series().map(target)).to_numpy(dtype=float, na_value=np.nan)
+
+    values = pd.to_numeric(frame["value"], errors="raise").to_numpy(dtype=float, na_value=np.nan)[order]
+    if np.isinf(values).any():
+        raise ValueError("values must be finite numbers or missing (NaN), not infinite")
+    reported = ~np.isnan(values)
+    y, segment = values[reported], ordered_measures[reported]
+    classified = classify(
+        y,
+        segment,
+        len(measure_index),
+        np.ones(y.size, dtype=bool),
+        direction,
+        screen_outliers=screen_outliers,
+        run_length=run_length,
+        trend_length=trend_length,
+    )
+    return _summary(classified, measure_index, targets, direction)
