@@ -4,11 +4,14 @@ Layers, bottom to top: the tolerance band (shaded between target and tolerance),
 the SPC process limits and mean, the comparator, the target as a step line (it
 can change), the values as a line with points coloured *and shaped* by band
 (never colour alone), rings on special-cause points, and commentary markers.
+Each layer is drawn by its own function (``LAYERS``); ``measure_chart`` stacks them.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -32,7 +35,11 @@ POINT_TYPE_COLOURS = {
     PointType.NEUTRAL_HIGH: "#490092",
     PointType.NEUTRAL_LOW: "#490092",
 }
-LAYER_NAMES = ("tolerance", "spc_limits", "spc_mean", "comparator", "target", "values", "special_cause", "commentary")
+Y_TITLES = {Unit.PERCENT: "Percentage", Unit.COUNT: "Count", Unit.RATE: "Rate", Unit.DAYS: "Days"}
+MONTHS_LABELLED = 13
+"""At most this many month labels on the x axis; longer histories label every second, third... month."""
+SPC_GREY = "#6E6E6E"
+COMPARATOR_BLUE = "#0B5394"
 
 
 def _frame(history: MeasureHistory) -> pd.DataFrame:
@@ -56,23 +63,34 @@ def _frame(history: MeasureHistory) -> pd.DataFrame:
     return frame
 
 
-def measure_chart(history: MeasureHistory, width: int = 760, height: int = 360) -> alt.LayerChart:
-    """The layered chart of ``history``. The y axis is not forced to zero; percentages read as percentages."""
-    frame = _frame(history)
-    measure = history.measure
-    unit = Unit(measure["unit"])
-    percent = unit is Unit.PERCENT
-    y_title = {Unit.PERCENT: "Percentage", Unit.COUNT: "Count", Unit.RATE: "Rate", Unit.DAYS: "Days"}[unit]
-    step = max(1, len(frame) // 13 + (1 if len(frame) % 13 else 0)) if len(frame) > 13 else 1
-    x = alt.X(
+@dataclass(frozen=True)
+class Plot:
+    """What every layer draws on: the month axis over the figures, and the measure they belong to."""
+
+    base: alt.Chart
+    measure: pd.Series
+    unit: Unit
+
+    @property
+    def percent(self) -> bool:
+        return self.unit is Unit.PERCENT
+
+
+def _month_axis(months: int) -> alt.X:
+    """The x axis: one label a month, or every ``step`` months when there are more than ``MONTHS_LABELLED``."""
+    step = 1
+    if months > MONTHS_LABELLED:
+        step = max(1, months // MONTHS_LABELLED + (1 if months % MONTHS_LABELLED else 0))
+    return alt.X(
         "date:T",
         title="Month",
         axis=alt.Axis(format="%b-%y", labelAngle=-45, tickCount={"interval": "month", "step": step}),
     )
-    y_axis = alt.Axis(labelExpr="datum.value + '%'" if percent else "datum.label")
-    scale = alt.Scale(zero=False, nice=True)
-    base = alt.Chart(frame).encode(x=x)
-    tooltip = [
+
+
+def _tooltip() -> list[alt.Tooltip]:
+    """Everything about a month, on the value, special-cause and commentary marks."""
+    return [
         alt.Tooltip("month:N", title="Month"),
         alt.Tooltip("value_text:N", title="Value"),
         alt.Tooltip("band_label:N", title="Band"),
@@ -81,48 +99,59 @@ def measure_chart(history: MeasureHistory, width: int = 760, height: int = 360) 
         alt.Tooltip("variation:N", title="SPC"),
         alt.Tooltip("commentary:N", title="Commentary"),
     ]
-    layers = []
 
-    tolerance = base.transform_filter("isValid(datum.tolerance) && isValid(datum.target)").mark_area(
+
+def tolerance_layer(plot: Plot) -> alt.Chart:
+    """The band between target and tolerance, shaded; it also sets the y axis (not forced to zero)."""
+    y_axis = alt.Axis(labelExpr="datum.value + '%'" if plot.percent else "datum.label")
+    y = alt.Y("target:Q", scale=alt.Scale(zero=False, nice=True), title=Y_TITLES[plot.unit], axis=y_axis)
+    return plot.base.transform_filter("isValid(datum.tolerance) && isValid(datum.target)").mark_area(
         interpolate="step-after", opacity=0.25, color=BAND_STYLE[Band.WITHIN_TOLERANCE]["fill"]
-    ).encode(y=alt.Y("target:Q", scale=scale, title=y_title, axis=y_axis), y2="tolerance:Q")
-    layers.append(tolerance.properties(name="tolerance"))
+    ).encode(y=y, y2="tolerance:Q")
 
-    limits = base.transform_fold(["lpl", "upl"], as_=["limit", "limit_value"]).transform_filter(
+
+def spc_limits_layer(plot: Plot) -> alt.Chart:
+    """The lower and upper SPC process limits, dashed."""
+    return plot.base.transform_fold(["lpl", "upl"], as_=["limit", "limit_value"]).transform_filter(
         "isValid(datum.limit_value)"
-    ).mark_line(strokeDash=[4, 3], color="#6E6E6E").encode(
+    ).mark_line(strokeDash=[4, 3], color=SPC_GREY).encode(
         y="limit_value:Q", detail="limit:N", tooltip=[alt.Tooltip("limit_value:Q", title="Process limit", format=".1f")]
     )
-    layers.append(limits.properties(name="spc_limits"))
-    mean = base.transform_filter("isValid(datum.mean)").mark_line(color="#6E6E6E").encode(
+
+
+def spc_mean_layer(plot: Plot) -> alt.Chart:
+    """The SPC mean, a solid grey line."""
+    return plot.base.transform_filter("isValid(datum.mean)").mark_line(color=SPC_GREY).encode(
         y="mean:Q", tooltip=[alt.Tooltip("mean:Q", title="Mean", format=".1f")]
     )
-    layers.append(mean.properties(name="spc_mean"))
 
-    comparator = measure.get("comparator_value")
-    if comparator is not None and not pd.isna(comparator):
-        label = f"Comparator {comparator:g}{'%' if percent else ''}"
-        if isinstance(measure.get("comparator_label"), str):
-            label += f" ({measure['comparator_label']})"
-        rule = alt.Chart(pd.DataFrame({"y": [comparator], "label": [label]}))
-        layers.append(
-            (
-                rule.mark_rule(color="#0B5394", strokeDash=[8, 4])
-                + rule.mark_text(align="left", dx=4, dy=-7, color="#0B5394", x=0).encode(text="label:N")
-            ).encode(y="y:Q").properties(name="comparator")
-        )
-    else:
-        layers.append(alt.Chart(pd.DataFrame({"y": []})).mark_rule().encode(y="y:Q").properties(name="comparator"))
 
-    target = base.transform_filter("isValid(datum.target)").mark_line(
+def comparator_layer(plot: Plot) -> alt.Chart:
+    """The comparator (e.g. the England average) as a labelled dashed rule; an empty rule when there is none."""
+    comparator = plot.measure.get("comparator_value")
+    if comparator is None or pd.isna(comparator):
+        return alt.Chart(pd.DataFrame({"y": []})).mark_rule().encode(y="y:Q")
+    label = f"Comparator {comparator:g}{'%' if plot.percent else ''}"
+    if isinstance(plot.measure.get("comparator_label"), str):
+        label += f" ({plot.measure['comparator_label']})"
+    rule = alt.Chart(pd.DataFrame({"y": [comparator], "label": [label]}))
+    return (
+        rule.mark_rule(color=COMPARATOR_BLUE, strokeDash=[8, 4])
+        + rule.mark_text(align="left", dx=4, dy=-7, color=COMPARATOR_BLUE, x=0).encode(text="label:N")
+    ).encode(y="y:Q")
+
+
+def target_layer(plot: Plot) -> alt.Chart:
+    """The target as a black step line: it can change from one month."""
+    return plot.base.transform_filter("isValid(datum.target)").mark_line(
         interpolate="step-after", color="#000000", strokeWidth=2
     ).encode(y="target:Q", tooltip=[alt.Tooltip("target_text:N", title="Target")])
-    layers.append(target.properties(name="target"))
 
+
+def values_layer(plot: Plot) -> alt.Chart:
+    """The figures: a line, and a point each month coloured and shaped by its band (never colour alone)."""
     bands = [b.value for b in Band]
-    values = base.mark_line(color="#444444").encode(y="value:Q") + base.mark_point(
-        size=90, filled=True, stroke="#000000", strokeWidth=0.6, opacity=1
-    ).encode(
+    points = plot.base.mark_point(size=90, filled=True, stroke="#000000", strokeWidth=0.6, opacity=1).encode(
         y="value:Q",
         color=alt.Color(
             "band:N",
@@ -131,12 +160,15 @@ def measure_chart(history: MeasureHistory, width: int = 760, height: int = 360) 
             legend=alt.Legend(labelExpr="replace(datum.label, '_', ' ')", orient="bottom"),
         ),
         shape=alt.Shape("band:N", scale=alt.Scale(domain=bands, range=[BAND_SHAPES[Band(b)] for b in bands])),
-        tooltip=tooltip,
+        tooltip=_tooltip(),
     )
-    layers.append(values.properties(name="values"))
+    return plot.base.mark_line(color="#444444").encode(y="value:Q") + points
 
+
+def special_cause_layer(plot: Plot) -> alt.Chart:
+    """A ring round each special-cause point, in the Making Data Count colour of its kind."""
     kinds = list(POINT_TYPE_COLOURS)
-    special = base.transform_filter("datum.special_cause == true").mark_point(
+    return plot.base.transform_filter("datum.special_cause == true").mark_point(
         size=260, filled=False, strokeWidth=2.5
     ).encode(
         y="value:Q",
@@ -146,18 +178,41 @@ def measure_chart(history: MeasureHistory, width: int = 760, height: int = 360) 
             scale=alt.Scale(domain=[k.value for k in kinds], range=list(POINT_TYPE_COLOURS.values())),
             legend=alt.Legend(orient="bottom", labelExpr="replace(datum.label, '_', ' ')"),
         ),
-        tooltip=tooltip,
+        tooltip=_tooltip(),
     )
-    layers.append(special.properties(name="special_cause"))
 
-    notes = base.transform_filter("datum.commentary != ''").mark_text(text="✎", dy=-16, fontSize=14).encode(
-        y="value:Q", tooltip=tooltip
+
+def commentary_layer(plot: Plot) -> alt.Chart:
+    """A pencil mark above each month that has commentary."""
+    return plot.base.transform_filter("datum.commentary != ''").mark_text(text="✎", dy=-16, fontSize=14).encode(
+        y="value:Q", tooltip=_tooltip()
     )
-    layers.append(notes.properties(name="commentary"))
 
-    return alt.layer(*layers).properties(
-        width=width, height=height, title=alt.Title(measure["name"], subtitle=f"{history.area} · {y_title}")
-    ).resolve_scale(color="independent", stroke="independent", shape="independent")
+
+LAYERS: dict[str, Callable[[Plot], alt.Chart]] = {
+    "tolerance": tolerance_layer,
+    "spc_limits": spc_limits_layer,
+    "spc_mean": spc_mean_layer,
+    "comparator": comparator_layer,
+    "target": target_layer,
+    "values": values_layer,
+    "special_cause": special_cause_layer,
+    "commentary": commentary_layer,
+}
+"""Every layer of the chart, bottom to top, by name (the name is in the chart's spec)."""
+LAYER_NAMES = tuple(LAYERS)
+
+
+def measure_chart(history: MeasureHistory, width: int = 760, height: int = 360) -> alt.LayerChart:
+    """The layered chart of ``history``. The y axis is not forced to zero; percentages read as percentages."""
+    frame = _frame(history)
+    unit = Unit(history.measure["unit"])
+    plot = Plot(alt.Chart(frame).encode(x=_month_axis(len(frame))), history.measure, unit)
+    layers = [layer(plot).properties(name=name) for name, layer in LAYERS.items()]
+    title = alt.Title(history.measure["name"], subtitle=f"{history.area} · {Y_TITLES[unit]}")
+    return alt.layer(*layers).properties(width=width, height=height, title=title).resolve_scale(
+        color="independent", stroke="independent", shape="independent"
+    )
 
 
 def chart_png(chart: alt.LayerChart, scale: float = 2.0) -> bytes:

@@ -1,0 +1,44 @@
+"""Reading a grid of cells, header to figures: the header row, the layout, then every row below it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpicore.files.upload.cells import Grid
+from kpicore.files.upload.header import Header, find_header, read_header, refuse_headerless
+from kpicore.files.upload.layout import LONG, decide_layout
+from kpicore.files.upload.long_rows import read_long_row
+from kpicore.files.upload.measures import MeasureResolver
+from kpicore.files.upload.parsed import FIGURE_COLUMNS, Parsed, add_problem
+from kpicore.files.upload.rows import measure_row
+from kpicore.files.upload.scorecard_rows import read_scorecard_row
+
+
+def read_grid(parsed: Parsed, grid: Grid, measures: pd.DataFrame) -> None:
+    """Fill ``parsed`` with the figures of ``grid`` and every problem found, against the catalogue ``measures``."""
+    header_at = find_header(grid)
+    if header_at is None:
+        refuse_headerless(parsed, grid)
+        return
+    header = read_header(parsed, *grid[header_at])
+    if not decide_layout(parsed, header):
+        return
+    body = grid[header_at + 1:]
+    records = _read_rows(parsed, header, body, MeasureResolver(measures))
+    if not records and not parsed.problems:
+        add_problem(
+            parsed, None, None, "",
+            "has no figures: every value cell is blank" if body else "has a header but no rows of figures",
+        )
+    parsed.figures = pd.DataFrame(records, columns=FIGURE_COLUMNS)
+
+
+def _read_rows(parsed: Parsed, header: Header, body: Grid, resolver: MeasureResolver) -> list[dict]:
+    """Every figure below the header, as records, read by the layout's row reader."""
+    read_row = read_long_row if parsed.layout == LONG else read_scorecard_row
+    records: list[dict] = []
+    for number, cells in body:
+        row = measure_row(parsed, header, resolver, number, cells)
+        if row is not None:
+            records += read_row(parsed, header, row)
+    return records
