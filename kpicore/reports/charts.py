@@ -35,7 +35,6 @@ POINT_TYPE_COLOURS = {
     PointType.NEUTRAL_HIGH: "#490092",
     PointType.NEUTRAL_LOW: "#490092",
 }
-Y_TITLES = {Unit.PERCENT: "Percentage", Unit.COUNT: "Count", Unit.RATE: "Rate", Unit.DAYS: "Days"}
 MONTHS_LABELLED = 13
 """At most this many month labels on the x axis; longer histories label every second, third... month."""
 SPC_GREY = "#6E6E6E"
@@ -104,7 +103,7 @@ def _tooltip() -> list[alt.Tooltip]:
 def tolerance_layer(plot: Plot) -> alt.Chart:
     """The band between target and tolerance, shaded; it also sets the y axis (not forced to zero)."""
     y_axis = alt.Axis(labelExpr="datum.value + '%'" if plot.percent else "datum.label")
-    y = alt.Y("target:Q", scale=alt.Scale(zero=False, nice=True), title=Y_TITLES[plot.unit], axis=y_axis)
+    y = alt.Y("target:Q", scale=alt.Scale(zero=False, nice=True), title=plot.unit.label, axis=y_axis)
     return plot.base.transform_filter("isValid(datum.tolerance) && isValid(datum.target)").mark_area(
         interpolate="step-after", opacity=0.25, color=BAND_STYLE[Band.WITHIN_TOLERANCE]["fill"]
     ).encode(y=y, y2="tolerance:Q")
@@ -209,7 +208,7 @@ def measure_chart(history: MeasureHistory, width: int = 760, height: int = 360) 
     unit = Unit(history.measure["unit"])
     plot = Plot(alt.Chart(frame).encode(x=_month_axis(len(frame))), history.measure, unit)
     layers = [layer(plot).properties(name=name) for name, layer in LAYERS.items()]
-    title = alt.Title(history.measure["name"], subtitle=f"{history.area} · {Y_TITLES[unit]}")
+    title = alt.Title(history.measure["name"], subtitle=f"{history.area} · {unit.label}")
     return alt.layer(*layers).properties(width=width, height=height, title=title).resolve_scale(
         color="independent", stroke="independent", shape="independent"
     )
