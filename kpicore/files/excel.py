@@ -16,62 +16,82 @@ from kpicore.files.formulas import neutralise_formulas
 from kpicore.periods import month_columns
 from kpicore.vocab import BAND_STYLE, Band, Unit
 
+COLUMN_WIDTHS = {0: 24, 1: 30, 2: 60}
+"""Area, measure id and measure: wide enough to read without resizing."""
+
+
+class _Formats:
+    """xlsxwriter cell formats, made once per (decimals, band) and shared."""
+
+    def __init__(self, book):
+        self.book = book
+        self._made: dict[tuple, object] = {}
+        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
+
+    def number(self, decimals: int, band: str | None = None):
+        key = (decimals, band)
+        if key not in self._made:
+            spec = {"num_format": "0" if decimals == 0 else "0.0"}
+            if band:
+                spec |= _band_colours(Band(band))
+            self._made[key] = self.book.add_format(spec)
+        return self._made[key]
+
+
+def _band_colours(band: Band) -> dict:
+    return {"bg_color": BAND_STYLE[band]["fill"], "font_color": BAND_STYLE[band]["text"], "border": 1}
+
 
 def scorecard_xlsx(scorecard: pd.DataFrame, units: pd.Series, title: str) -> bytes:
     """The workbook's bytes. ``units`` maps ``measure_id`` to the measure's unit."""
     frame = neutralise_formulas(scorecard).reset_index(drop=True)
     frame["killer_kpi"] = frame["killer_kpi"].map({True: "true", False: "false"})
-    months = month_columns(frame.columns)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        book = writer.book
-        sheet = book.add_worksheet("Scorecard")
-        writer.sheets["Scorecard"] = sheet
-        header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
-        sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
-        for col, name in enumerate(frame.columns):
-            sheet.write(1, col, name, header)
-        formats: dict[tuple, object] = {}
-
-        def fmt(decimals: int, band: str | None = None):
-            key = (decimals, band)
-            if key not in formats:
-                spec = {"num_format": "0" if decimals == 0 else "0.0"}
-                if band:
-                    style = BAND_STYLE[Band(band)]
-                    spec |= {"bg_color": style["fill"], "font_color": style["text"], "border": 1}
-                formats[key] = book.add_format(spec)
-            return formats[key]
-
-        for row, record in frame.iterrows():
-            decimals = Unit(units[record["measure_id"]]).decimals
-            for col, name in enumerate(frame.columns):
-                value = record[name]
-                band = record.get(f"band_{name}") if name in months else None
-                if value is None or (not isinstance(value, str) and pd.isna(value)):
-                    if band and band != Band.NO_DATA:
-                        sheet.write_blank(row + 2, col, None, fmt(decimals, band))
-                    continue
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    sheet.write_number(row + 2, col, float(value), fmt(decimals, band))
-                elif name.startswith("band_") and value in BAND_STYLE:
-                    style = BAND_STYLE[Band(value)]
-                    sheet.write_string(row + 2, col, f"{style['symbol']} {value}")
-                else:
-                    sheet.write_string(row + 2, col, str(value))
-        sheet.freeze_panes(2, 3)
-        sheet.autofilter(1, 0, len(frame) + 1, len(frame.columns) - 1)
-        sheet.set_column(0, 0, 24)
-        sheet.set_column(1, 1, 30)
-        sheet.set_column(2, 2, 60)
-        legend = book.add_worksheet("Legend")
-        legend.write_row(0, 0, ["band", "symbol", "meaning"], header)
-        for row, band in enumerate(Band, start=1):
-            style = BAND_STYLE[band]
-            cell = book.add_format({"bg_color": style["fill"], "font_color": style["text"], "border": 1})
-            legend.write(row, 0, band.value, cell)
-            legend.write(row, 1, style["symbol"], cell)
-            legend.write(row, 2, style["label"])
-        legend.set_column(0, 0, 22)
-        legend.set_column(2, 2, 80)
+        formats = _Formats(writer.book)
+        _scorecard_sheet(writer, formats, frame, units, title)
+        _legend_sheet(writer.book, formats)
     return buffer.getvalue()
+
+
+def _scorecard_sheet(writer, formats: _Formats, frame: pd.DataFrame, units: pd.Series, title: str) -> None:
+    sheet = writer.book.add_worksheet("Scorecard")
+    writer.sheets["Scorecard"] = sheet
+    sheet.write(0, 0, title, writer.book.add_format({"bold": True, "font_size": 14}))
+    for col, name in enumerate(frame.columns):
+        sheet.write(1, col, name, formats.header)
+    months = set(month_columns(frame.columns))
+    for row, record in frame.iterrows():
+        decimals = Unit(units[record["measure_id"]]).decimals
+        for col, name in enumerate(frame.columns):
+            band = record.get(f"band_{name}") if name in months else None
+            _write_cell(sheet, formats, row + 2, col, name, record[name], decimals, band)
+    sheet.freeze_panes(2, 3)
+    sheet.autofilter(1, 0, len(frame) + 1, len(frame.columns) - 1)
+    for col, width in COLUMN_WIDTHS.items():
+        sheet.set_column(col, col, width)
+
+
+def _write_cell(sheet, formats: _Formats, row: int, col: int, name: str, value, decimals: int, band) -> None:
+    """One cell: a number in its unit's format (coloured by band in a month column), a band with its symbol, or text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        if band and band != Band.NO_DATA:
+            sheet.write_blank(row, col, None, formats.number(decimals, band))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        sheet.write_number(row, col, float(value), formats.number(decimals, band))
+    elif name.startswith("band_") and value in BAND_STYLE:
+        sheet.write_string(row, col, f"{BAND_STYLE[Band(value)]['symbol']} {value}")
+    else:
+        sheet.write_string(row, col, str(value))
+
+
+def _legend_sheet(book, formats: _Formats) -> None:
+    legend = book.add_worksheet("Legend")
+    legend.write_row(0, 0, ["band", "symbol", "meaning"], formats.header)
+    for row, band in enumerate(Band, start=1):
+        cell = book.add_format(_band_colours(band))
+        legend.write(row, 0, band.value, cell)
+        legend.write(row, 1, BAND_STYLE[band]["symbol"], cell)
+        legend.write(row, 2, BAND_STYLE[band]["label"])
+    legend.set_column(0, 0, 22)
+    legend.set_column(2, 2, 80)
