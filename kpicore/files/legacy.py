@@ -90,68 +90,58 @@ def _reconciles(
 
 
 def _read_row(cells: list[str], line: int, area: str, months: list[str]) -> LegacyRow:
+    """The row under the first alignment whose change and distance reconcile (``LegacyFormatError`` if none)."""
     alignment = "as printed"
     if not cells[1].strip() and cells[0].strip():
         cells = ["", *cells]
         alignment = "shifted one cell left (name in the area column)"
     cells = cells + [""] * (24 - len(cells))
-    name = cells[1].strip()
-    month_cells_at = {0: cells[7:20], 1: cells[8:21]}
-    for offset, month_cells in month_cells_at.items():
+    for offset in (0, 1):  # 1: one extra empty cell before the months
         if offset and cells[7].strip():
             continue
-        unit = (
-            Unit.PERCENT
-            if any("%" in c for c in month_cells if c.strip())
-            else Unit.COUNT
-        )
-        # A count printed with a percent format shows -1 as -100.0%.
-        scale = 0.01 if unit is Unit.COUNT else 1.0
-        change = _number(cells[5])
-        distance = _number(cells[6])
-        change = None if change is None else change * scale
-        distance = None if distance is None else distance * scale
-        values = {
-            months[i]: _number(c) for i, c in enumerate(month_cells) if c.strip()
-        }
-        target = _number(cells[20 + offset])
-        tolerance = _number(cells[21 + offset])
-        frequency = _frequency(list(values))
-        if _reconciles(values, months, target, change, distance, frequency):
-            notes = []
-            if offset:
-                alignment = (
-                    "one extra empty cell before the months"
-                    if alignment == "as printed"
-                    else alignment + "; one extra empty cell before the months"
-                )
-            if unit is Unit.COUNT and "%" in cells[5]:
-                notes.append(
-                    f"a count printed as a percentage (change {cells[5]}, "
-                    f"distance {cells[6]} read as {change:g} and {distance:g})"
-                )
-            return LegacyRow(
-                line=line,
-                area=area,
-                name=name,
-                killer_kpi=KILLER_MARK in cells[2],
-                performance_group=cells[3].strip(),
-                dot=cells[4].strip(),
-                change=change,
-                distance=distance,
-                values=values,
-                target=target,
-                tolerance=tolerance,
-                comparator=cells[22 + offset].strip(),
-                unit=unit,
-                alignment=alignment,
-                months=months,
-                notes=notes,
-            )
+        row = _read_at(cells, offset, line, area, months, alignment)
+        if _reconciles(row.values, months, row.target, row.change, row.distance, _frequency(list(row.values))):
+            return row
     raise LegacyFormatError(
-        f"line {line} ({name!r}): its change ({cells[5] or 'blank'}) and distance "
+        f"line {line} ({cells[1].strip()!r}): its change ({cells[5] or 'blank'}) and distance "
         f"({cells[6] or 'blank'}) do not reconcile with its values and target "
         "under any known alignment"
+    )
+
+
+def _read_at(cells: list[str], offset: int, line: int, area: str, months: list[str], alignment: str) -> LegacyRow:
+    """The row read with its months starting ``offset`` cells later than printed."""
+    month_cells = cells[7 + offset:20 + offset]
+    unit = Unit.PERCENT if any("%" in c for c in month_cells if c.strip()) else Unit.COUNT
+    # A count printed with a percent format shows -1 as -100.0%.
+    scale = 0.01 if unit is Unit.COUNT else 1.0
+    change, distance = (None if (n := _number(c)) is None else n * scale for c in (cells[5], cells[6]))
+    notes = []
+    if offset:
+        extra = "one extra empty cell before the months"
+        alignment = extra if alignment == "as printed" else f"{alignment}; {extra}"
+    if unit is Unit.COUNT and "%" in cells[5]:
+        notes.append(
+            f"a count printed as a percentage (change {cells[5]}, "
+            f"distance {cells[6]} read as {change:g} and {distance:g})"
+        )
+    return LegacyRow(
+        line=line,
+        area=area,
+        name=cells[1].strip(),
+        killer_kpi=KILLER_MARK in cells[2],
+        performance_group=cells[3].strip(),
+        dot=cells[4].strip(),
+        change=change,
+        distance=distance,
+        values={months[i]: _number(c) for i, c in enumerate(month_cells) if c.strip()},
+        target=_number(cells[20 + offset]),
+        tolerance=_number(cells[21 + offset]),
+        comparator=cells[22 + offset].strip(),
+        unit=unit,
+        alignment=alignment,
+        months=months,
+        notes=notes,
     )
 
 
@@ -241,65 +231,68 @@ def to_dataset(
         areas.setdefault(
             area_id, {"area_id": area_id, "name": area_name, "position": len(areas) + 1}
         )
-
-        tolerance = row.tolerance
-        if (row.name, "tolerance") in by_measure:
-            tolerance = float(by_measure[row.name, "tolerance"])
-        polarity = by_measure.get((row.name, "polarity"))
-        if polarity is None and row.target is not None and row.tolerance is not None:
-            polarity = "higher" if row.tolerance < row.target else "lower"
-        if polarity is None:
-            raise LegacyFormatError(
-                f"line {row.line} ({row.name!r}): polarity is not shown by a tolerance; "
-                "add a 'polarity' override (higher, lower or neutral)"
-            )
-        upper = by_measure.get((row.name, "upper_bound"))
-        if upper is None:
-            upper = 100.0 if row.unit is Unit.PERCENT else None
-        comparator_value, comparator_label = _comparator(row.comparator, "Average 2021/22")
-        periods = sorted(row.values)
-        measures.append(
-            {
-                "measure_id": measure_id,
-                "area_id": area_id,
-                "position": position,
-                "name": row.name,
-                "killer_kpi": row.killer_kpi,
-                "unit": row.unit.value,
-                "polarity": str(polarity),
-                "frequency": _frequency(periods).value,
-                "lower_bound": 0.0,
-                "upper_bound": None if upper is None else float(upper),
-                "dot_threshold": 1.0,
-                "comparator_value": comparator_value,
-                "comparator_label": comparator_label,
-            }
-        )
+        measures.append(_measure(row, measure_id, area_id, position, by_measure))
         if row.target is not None:
+            tolerance = row.tolerance
+            if (row.name, "tolerance") in by_measure:
+                tolerance = float(by_measure[row.name, "tolerance"])
             targets.append(
-                {
-                    "measure_id": measure_id,
-                    "from_period": row.months[0],
-                    "target": row.target,
-                    "tolerance": tolerance,
-                }
+                {"measure_id": measure_id, "from_period": row.months[0], "target": row.target, "tolerance": tolerance}
             )
-        for period in periods:
-            value = row.values[period]
-            observations.append(
-                {
-                    "measure_id": measure_id,
-                    "period": period,
-                    "value": value,
-                    "commentary": None,
-                    "performance_group": (
-                        row.performance_group or None if period == row.months[-1] else None
-                    ),
-                }
-            )
+        observations += _observations(row, measure_id)
     return {
         "areas": pd.DataFrame(list(areas.values())),
         "measures": pd.DataFrame(measures),
         "targets": pd.DataFrame(targets),
         "observations": pd.DataFrame(observations),
     }
+
+
+def _polarity(row: LegacyRow, by_measure: dict) -> str:
+    """The override's polarity, else the side of the target the printed tolerance lies on."""
+    polarity = by_measure.get((row.name, "polarity"))
+    if polarity is None and row.target is not None and row.tolerance is not None:
+        polarity = "higher" if row.tolerance < row.target else "lower"
+    if polarity is None:
+        raise LegacyFormatError(
+            f"line {row.line} ({row.name!r}): polarity is not shown by a tolerance; "
+            "add a 'polarity' override (higher, lower or neutral)"
+        )
+    return str(polarity)
+
+
+def _measure(row: LegacyRow, measure_id: str, area_id: str, position: int, by_measure: dict) -> dict:
+    """The catalogue record of a row's measure; a percentage is bounded at 100 unless overridden."""
+    upper = by_measure.get((row.name, "upper_bound"))
+    if upper is None:
+        upper = 100.0 if row.unit is Unit.PERCENT else None
+    comparator_value, comparator_label = _comparator(row.comparator, "Average 2021/22")
+    return {
+        "measure_id": measure_id,
+        "area_id": area_id,
+        "position": position,
+        "name": row.name,
+        "killer_kpi": row.killer_kpi,
+        "unit": row.unit.value,
+        "polarity": _polarity(row, by_measure),
+        "frequency": _frequency(sorted(row.values)).value,
+        "lower_bound": 0.0,
+        "upper_bound": None if upper is None else float(upper),
+        "dot_threshold": 1.0,
+        "comparator_value": comparator_value,
+        "comparator_label": comparator_label,
+    }
+
+
+def _observations(row: LegacyRow, measure_id: str) -> list[dict]:
+    """A row's figures; the sheet's performance group belongs to its latest month only."""
+    return [
+        {
+            "measure_id": measure_id,
+            "period": period,
+            "value": row.values[period],
+            "commentary": None,
+            "performance_group": row.performance_group or None if period == row.months[-1] else None,
+        }
+        for period in sorted(row.values)
+    ]
