@@ -58,31 +58,12 @@ def build(
     evaluated = evaluate(snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings)
     evaluated = evaluated[evaluated["measure_id"].isin(measures["measure_id"])]
     in_window = evaluated[evaluated["period"].isin(periods)]
-    values = in_window.pivot(index="measure_id", columns="period", values="value").reindex(
-        index=measures["measure_id"], columns=periods
-    )
-    month_bands = (
-        in_window.pivot(index="measure_id", columns="period", values="band")
-        .reindex(index=measures["measure_id"], columns=periods)
-        .astype(object)
-        .fillna(Band.NO_DATA.value)
-        .add_prefix("band_")
-    )
-    current = in_window[in_window["period"] == period].set_index("measure_id")
+    values, month_bands = _months(in_window, measures["measure_id"], periods)
     from_targets = _targets_at(snapshot, measures["measure_id"], period)
-    recorded = snapshot.observations[snapshot.observations["period"] == period].set_index("measure_id")
     status = headline(evaluated, period).reindex(measures["measure_id"])
 
     table = measures.set_index("measure_id")
-    decimals = table["unit"].map(lambda u: Unit(u).decimals)
-    out = pd.DataFrame({"area": table["area"]}, index=table.index)
-    out["measure"] = table["name"]
-    out["killer_kpi"] = table["killer_kpi"].astype(bool)
-    out["performance_group"] = recorded["performance_group"].reindex(table.index)
-    out["dot"] = current["dot"].reindex(table.index)
-    out["change"] = _round(current["change"].reindex(table.index), decimals)
-    out["distance"] = _round(current["distance"].reindex(table.index), decimals)
-    out = out.join(values)
+    out = _leading(table, in_window[in_window["period"] == period], snapshot.observations, period).join(values)
     out["target"] = from_targets["target"]
     out["tolerance"] = from_targets["tolerance"]
     out["comparator"] = table["comparator_value"].astype(object).where(
@@ -100,6 +81,33 @@ def build(
     out["assurance"] = icons["assurance"]
     out = out.reset_index()
     return out[["area", *out.columns.drop("area")]]
+
+
+def _months(in_window: pd.DataFrame, measure_ids: pd.Series, periods: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each measure's value per month (``YYYY-MM``) and band per month (``band_YYYY-MM``, ``no_data`` where none)."""
+    def grid(column: str) -> pd.DataFrame:
+        return in_window.pivot(index="measure_id", columns="period", values=column).reindex(
+            index=measure_ids, columns=periods
+        )
+
+    bands = grid("band").astype(object).fillna(Band.NO_DATA.value).add_prefix("band_")
+    return grid("value"), bands
+
+
+def _leading(table: pd.DataFrame, current: pd.DataFrame, observations: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The columns before the months: area, name, killer flag, the recorded group, and the period's
+    arrow, change and distance rounded to the unit's display precision."""
+    current = current.set_index("measure_id")
+    recorded = observations[observations["period"] == period].set_index("measure_id")
+    decimals = table["unit"].map(lambda u: Unit(u).decimals)
+    out = pd.DataFrame({"area": table["area"]}, index=table.index)
+    out["measure"] = table["name"]
+    out["killer_kpi"] = table["killer_kpi"].astype(bool)
+    out["performance_group"] = recorded["performance_group"].reindex(table.index)
+    out["dot"] = current["dot"].reindex(table.index)
+    out["change"] = _round(current["change"].reindex(table.index), decimals)
+    out["distance"] = _round(current["distance"].reindex(table.index), decimals)
+    return out
 
 
 def _in_council_order(snapshot: Snapshot) -> pd.DataFrame:
