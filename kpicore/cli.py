@@ -111,33 +111,10 @@ def _write(data: bytes, output: Path | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit code is 0 done, 1 bad input (nothing written), 2 bad arguments, 3 not allowed."""
     args = _parser().parse_args(argv)
     try:
-        if args.command == "init":
-            counts = store.initialise(args.db, args.data, force=args.force)
-            print(
-                f"Created {args.db or store.default_path()}: "
-                + ", ".join(f"{n} {name}" for name, n in counts.items())
-            )
-        elif args.command == "scorecard":
-            snapshot = store.load(args.db)
-            if args.area and args.area not in set(snapshot.areas["area_id"]):
-                print(f"unknown area '{args.area}'; areas: {', '.join(snapshot.areas['area_id'])}", file=sys.stderr)
-                return 2
-            table = scorecard.build(snapshot, args.period, args.months, args.area)
-            if args.format == "csv":
-                _write(write_csv(table), args.output)
-            else:
-                period = args.period or scorecard.latest_period(snapshot)
-                units = snapshot.measures.set_index("measure_id")["unit"]
-                _write(scorecard_xlsx(table, units, f"Scorecard as at {label(period)}"), args.output)
-        elif args.command == "export":
-            frame = store.export_observations(args.db)
-            _write(write_csv(frame), args.output)
-        elif args.command == "backup":
-            print(f"Backed up to {store.backup(args.file, args.db)}")
-        else:
-            return _data_entry(args)
+        return COMMANDS[args.command](args) or 0
     except ValidationFailed as failure:
         print(f"Refused: {len(failure.problems)} problem(s), nothing was written.", file=sys.stderr)
         for problem in failure.problems:
@@ -152,42 +129,59 @@ def main(argv: list[str] | None = None) -> int:
     except (store.StaleFigures, ValueError, KeyError) as error:
         print(f"Refused: {str(error).strip(chr(39))}. Nothing was written.", file=sys.stderr)
         return 1
-    return 0
 
 
-def _data_entry(args: argparse.Namespace) -> int:
-    if args.command == "import":
-        return _import(args)
-    if args.command == "users":
-        if args.action == "list":
-            _write(write_csv(store.users(args.db)), None)
-        elif args.action == "add":
-            store.save_user(args.db, args.email, role=args.role, name=args.name, user=args.user)
-            print(f"Saved {args.email} as {args.role}")
-        elif args.action == "remove":
-            store.remove_user(args.db, args.email, user=args.user)
-            print(f"Removed {args.email}")
-        else:
-            mode = "add" if args.action == "own" else "remove"
-            owned = store.set_measures(args.db, args.email, args.measure_ids, user=args.user, mode=mode)
-            print(f"{args.email} owns {len(owned)} measure(s): {', '.join(owned) or 'none'}")
-    elif args.command in ("lock", "unlock"):
-        getattr(store, args.command)(args.db, args.period, user=args.user, reason=args.reason)
-        print(f"{label(args.period)} {args.command}ed")
-    elif args.command == "locks":
-        _write(write_csv(store.locks(args.db)), None)
-    elif args.command == "rebase":
-        change = store.remove_rebase if args.remove else store.rebase
-        change(args.db, args.measure_id, args.period, user=args.user, reason=args.reason)
-        print(f"{'Removed the' if args.remove else 'Recorded a'} re-base of {args.measure_id} at {label(args.period)}")
-    elif args.command == "returns":
-        snapshot = store.load(args.db)
-        period = args.period or submission.next_due(snapshot)
-        table = returns.outstanding(snapshot, store.owners(args.db), period)
-        _write(write_csv(table.assign(period=period)), args.output)
-    elif args.command == "history":
-        _write(write_csv(store.history(args.db, measure_id=args.measure, period=args.period)), args.output)
-    return 0
+def _init(args: argparse.Namespace) -> None:
+    counts = store.initialise(args.db, args.data, force=args.force)
+    print(f"Created {args.db or store.default_path()}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+def _scorecard(args: argparse.Namespace) -> int | None:
+    snapshot = store.load(args.db)
+    if args.area and args.area not in set(snapshot.areas["area_id"]):
+        print(f"unknown area '{args.area}'; areas: {', '.join(snapshot.areas['area_id'])}", file=sys.stderr)
+        return 2
+    table = scorecard.build(snapshot, args.period, args.months, args.area)
+    if args.format == "csv":
+        _write(write_csv(table), args.output)
+    else:
+        period = args.period or scorecard.latest_period(snapshot)
+        units = snapshot.measures.set_index("measure_id")["unit"]
+        _write(scorecard_xlsx(table, units, f"Scorecard as at {label(period)}"), args.output)
+    return None
+
+
+def _users(args: argparse.Namespace) -> None:
+    if args.action == "list":
+        _write(write_csv(store.users(args.db)), None)
+    elif args.action == "add":
+        store.save_user(args.db, args.email, role=args.role, name=args.name, user=args.user)
+        print(f"Saved {args.email} as {args.role}")
+    elif args.action == "remove":
+        store.remove_user(args.db, args.email, user=args.user)
+        print(f"Removed {args.email}")
+    else:
+        mode = "add" if args.action == "own" else "remove"
+        owned = store.set_measures(args.db, args.email, args.measure_ids, user=args.user, mode=mode)
+        print(f"{args.email} owns {len(owned)} measure(s): {', '.join(owned) or 'none'}")
+
+
+def _lock_or_unlock(args: argparse.Namespace) -> None:
+    getattr(store, args.command)(args.db, args.period, user=args.user, reason=args.reason)
+    print(f"{label(args.period)} {args.command}ed")
+
+
+def _rebase(args: argparse.Namespace) -> None:
+    change = store.remove_rebase if args.remove else store.rebase
+    change(args.db, args.measure_id, args.period, user=args.user, reason=args.reason)
+    print(f"{'Removed the' if args.remove else 'Recorded a'} re-base of {args.measure_id} at {label(args.period)}")
+
+
+def _returns(args: argparse.Namespace) -> None:
+    snapshot = store.load(args.db)
+    period = args.period or submission.next_due(snapshot)
+    table = returns.outstanding(snapshot, store.owners(args.db), period)
+    _write(write_csv(table.assign(period=period)), args.output)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -210,3 +204,22 @@ def _import(args: argparse.Namespace) -> int:
     counts = submission.commit(args.db, plan, user=args.user, reason=args.reason)
     print(f"Written: {counts['new']} new, {counts['revised']} revised ({counts['unchanged']} unchanged).")
     return 0
+
+
+COMMANDS = {
+    "init": _init,
+    "scorecard": _scorecard,
+    "export": lambda args: _write(write_csv(store.export_observations(args.db)), args.output),
+    "backup": lambda args: print(f"Backed up to {store.backup(args.file, args.db)}"),
+    "import": _import,
+    "users": _users,
+    "lock": _lock_or_unlock,
+    "unlock": _lock_or_unlock,
+    "locks": lambda args: _write(write_csv(store.locks(args.db)), None),
+    "rebase": _rebase,
+    "returns": _returns,
+    "history": lambda args: _write(
+        write_csv(store.history(args.db, measure_id=args.measure, period=args.period)), args.output
+    ),
+}
+"""Each command's function: it prints or writes its result and returns an exit code (``None`` is 0)."""

@@ -52,3 +52,10 @@ def test_every_function_in_the_rule_table_exists():
         else:
             raise AssertionError(f"{name} names no module")
         assert callable(target) or isinstance(target, property), name
+
+
+def test_every_command_has_a_function():
+    from kpicore.cli import COMMANDS
+
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(COMMANDS) == set(commands.choices)
