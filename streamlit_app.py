@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import identity
+from ui import entrypoint, identity
 
 st.set_page_config(page_title="Children's services performance", page_icon=":material/monitoring:", layout="wide")
 me = identity.current()
@@ -30,4 +30,5 @@ entry_pages = [  # data entry, by role (every write checks the role again in kpi
 ]
 navigation = st.navigation({"": pages, "Data entry": entry_pages}, position="top")
 identity.banner(me)
-navigation.run()
+with entrypoint.entered():
+    navigation.run()

@@ -1,4 +1,10 @@
-"""Run the app with ``streamlit run`` on a free port and drive it in Debian's Chromium."""
+"""Run the app with ``streamlit run`` on a free port and drive it in Debian's Chromium.
+
+Nothing here waits a fixed time: the server start waits for ``/_stcore/health`` to answer
+``ok``, and a page waits for the app's script run to finish
+(``data-test-script-state=notRunning``) and, through Playwright's ``expect``, for the text
+each test expects.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -22,7 +31,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The app's root element once its script run has finished. Straight after page.goto() it is
+# "initial" until the first run starts, so this waits for that run to end.
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+RUN_TIMEOUT = 30_000  # ms: the longest a script run may take in the tests
+START_TIMEOUT = 60  # s: the longest the server may take to answer its health check
+POLL = 0.2  # s: between two health checks, spent waiting on the server process itself
+# How long each expect() keeps retrying its condition: generous, for a machine busy with other work.
+expect.set_options(timeout=RUN_TIMEOUT)
 
 
 def free_port() -> int:
@@ -31,40 +47,62 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
 @contextmanager
 def streamlit_server(db: Path):
-    """Serve the app on a free local port against the database ``db``; yield its URL."""
+    """Serve the app with a new ``streamlit run`` on a free local port against the database
+    ``db``; yield its URL once ``/_stcore/health`` answers ``ok``."""
     port = free_port()
     env = {**os.environ, "KPI_DB": str(db), "STREAMLIT_SERVER_PORT": str(port)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    raise RuntimeError(f"streamlit did not start:\n{output}") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
+    # The server's output goes to a file, not a pipe nobody reads: a full pipe would block it.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+             "--server.headless", "true", "--server.address", "127.0.0.1"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            deadline = time.monotonic() + START_TIMEOUT
+            while not healthy(url):
+                try:
+                    process.wait(timeout=POLL)  # returns only if the server has exited
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() < deadline:
+                        continue
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start:\n{log.read().decode(errors='replace')}")
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until the script run that a navigation or widget started has finished."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_timeout(300)
+def wait_idle(page, timeout: float = RUN_TIMEOUT) -> None:
+    """Wait until the app's current script run has finished.
+
+    Only meaningful where a run is known to have started: after ``page.goto`` (the state is
+    "initial" until then), or after ``expect``-ing something that only the new run shows. A
+    widget's rerun does not change the state in the browser until the server answers, so
+    after a click, first expect what the click must show, then call this.
+    """
+    expect(page.locator(IDLE)).to_be_attached(timeout=timeout)
+
+
+def open_page(page, url: str) -> None:
+    """Load ``url`` and wait for its first script run to finish, without an error."""
+    page.goto(url)
+    wait_idle(page)
+    expect(page.locator("[data-testid=stException]")).to_have_count(0)
+    assert page.errors == []

@@ -56,26 +56,6 @@ def app(shipped_db, monkeypatch):
     return start
 
 
-@pytest.fixture(autouse=True)
-def warm_server(monkeypatch):
-    """Run every AppTest run as a server does after its first session (``st.navigation`` has run).
-
-    ``AppTest`` resets ``PagesManager.uses_pages_directory`` before each run, so each run
-    starts in legacy multipage mode, where ``ui.entrypoint.ensure()`` reruns the script
-    and a button's click is lost on the way. A real server makes that switch once; the
-    first-visit deep link itself is covered by the browser tests.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright; started once for all browser tests."""

@@ -1,18 +1,66 @@
-"""Make a deep link on a fresh server go through ``streamlit_app.py``.
+"""Make every page run go through ``streamlit_app.py``, with Streamlit's public API only.
 
-Streamlit runs the very first session of a server in its legacy multipage mode
-when a folder named ``pages/`` sits beside the entrypoint, so a first visit to
-``/scorecard`` would run the page script alone: no navigation, no page config.
-Until ``st.navigation`` has run once, a page script that finds itself in that
-mode switches it off and reruns, which goes through the entrypoint and keeps
-the requested page.
+Streamlit runs the first script run of a server in its legacy multipage mode
+("MPA v1") when a folder named ``pages/`` sits beside the entrypoint: a first
+visit to ``/scorecard`` runs ``pages/scorecard.py`` alone, without
+``streamlit_app.py`` (no page config, no sign-in check, no navigation).
+``AppTest`` starts every run in that mode. The first call of the public
+``st.navigation`` switches the server out of it for good.
+
+So ``streamlit_app.py`` runs its page inside ``entered()``, and each page
+starts with ``ensure()``: a page that finds itself run without the entrypoint
+runs the entrypoint itself, in this same script run (no rerun, so a widget's
+click is not lost), and stops. The entrypoint's ``st.navigation`` resolves the
+requested page from the URL and runs it, this time entered.
+
+A page that is itself the app's main script (``streamlit run pages/submit.py``,
+or ``AppTest.from_file`` of a page) has no entrypoint to go through; it runs on
+its own and still checks the role itself.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+
+ENTRYPOINT = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+# Set while streamlit_app.py runs its page. A script run stays in one thread, and
+# each thread has its own context, so sessions running at once do not see each other's.
+_entered: ContextVar[bool] = ContextVar("entered", default=False)
+
+
+@contextmanager
+def entered() -> Iterator[None]:
+    """Mark that the entrypoint is the one running the page (``st.rerun``, ``st.switch_page``
+    and ``st.stop`` raise exceptions that pass through here and unset the mark)."""
+    token = _entered.set(True)
+    try:
+        yield
+    finally:
+        _entered.reset(token)
+
+
+def is_entered() -> bool:
+    """Whether this script run is inside ``entered()``."""
+    return _entered.get()
+
+
+def entrypoint_is_main() -> bool:
+    """Whether ``streamlit_app.py`` is the app's main script: ``st.Page`` resolves a relative
+    path against the main script's folder and refuses a file that is not there."""
+    try:
+        st.Page(ENTRYPOINT.name)
+    except Exception:  # StreamlitPageNotFoundError: the main script is elsewhere (a page run directly)
+        return False
+    return True
 
 
 def ensure() -> None:
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    """First line of every page: if the entrypoint is not running this page, run it instead."""
+    if is_entered() or not entrypoint_is_main():
+        return
+    code = compile(ENTRYPOINT.read_bytes(), str(ENTRYPOINT), "exec")
+    exec(code, {"__name__": "__main__", "__file__": str(ENTRYPOINT)})  # noqa: S102 - our own entrypoint
+    st.stop()
