@@ -23,7 +23,12 @@ def snapshot(shipped_db) -> Snapshot:
 @pytest.fixture
 def app(shipped_db, monkeypatch):
     """An ``AppTest`` of the whole app on the shipped data, with ``downloads(at)`` to read
-    what each download button would send (by key)."""
+    what each download button would send (by key).
+
+    The one use of Streamlit's internals in the project (``tests/test_entrypoint.py`` allows only
+    this line): ``AppTest`` has no public way to read a download's bytes, so the media storage it
+    creates is recorded. If Streamlit moves it, this import fails and every page test errors at
+    once, loudly. The browser tests download the same files through a real server."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
     from streamlit.testing.v1 import AppTest
     from streamlit.testing.v1 import app_test as app_test_module

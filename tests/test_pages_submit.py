@@ -43,8 +43,18 @@ def start(page: str | None = None, email: str | None = None, script: str = APP) 
 
 
 def known_pages(at: AppTest) -> set[str]:
-    """The pages the navigation offers this run (by file stem)."""
-    return {Path(info["script_path"]).stem for info in at._registered_pages.values() if info.get("script_path")}
+    """The pages the last run's navigation offers (by file stem), among every page in ``pages/``.
+
+    ``AppTest.switch_page`` refuses a page the navigation did not register (``ValueError``); it
+    only chooses the next run's page, so probing changes nothing already shown."""
+    offered = set()
+    for script in sorted(PAGES.glob("*.py")):
+        try:
+            at.switch_page(f"pages/{script.name}")
+        except ValueError:
+            continue
+        offered.add(script.stem)
+    return offered
 
 
 def shown(elements) -> list[str]:
