@@ -132,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _init(args: argparse.Namespace) -> None:
-    counts = store.initialise(args.db, args.data, force=args.force)
-    print(f"Created {args.db or store.default_path()}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    done = store.initialise(args.db, args.data, force=args.force)
+    if done.backup_note:
+        print(done.backup_note)
+    print(f"Created {args.db or store.default_path()}: " + ", ".join(f"{n} {name}" for name, n in done.counts.items()))
 
 
 def _scorecard(args: argparse.Namespace) -> int | None:

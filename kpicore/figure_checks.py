@@ -23,7 +23,10 @@ from schemas import SubmissionModel
 
 FIELDS = ["measure_id", "period", "value", "commentary", "performance_group"]
 """The columns of a figure: the long layout."""
-_JOINED = ["unit", "lower_bound", "upper_bound", "frequency", "current_month", "owned", "locked", "needs_commentary"]
+_JOINED = [
+    "unit", "lower_bound", "upper_bound", "frequency", "retired_from", "current_month", "owned", "locked",
+    "needs_commentary",
+]
 
 
 def current_month(today: date | None = None) -> str:
@@ -64,6 +67,8 @@ def validate(
     frame = frame[known]
     for column in ("unit", "lower_bound", "upper_bound", "frequency"):
         frame[column] = frame["measure_id"].map(catalogue[column])
+    retired = catalogue["retired_from"] if "retired_from" in catalogue else pd.Series(dtype=object)
+    frame["retired_from"] = frame["measure_id"].map(retired).astype(object)
     frame["current_month"] = current_month(today)
     frame["owned"] = frame["measure_id"].map(account.may_submit).astype(bool)
     locked = set(locked_periods) if not account.is_admin else set()

@@ -16,10 +16,13 @@ import pandera.pandas as pa
 # A cross-column check fails on a whole row; this says which column a person must fix.
 _CHECK_COLUMN = {
     "tolerance_on_worse_side": "tolerance",
+    "tolerance_needs_a_target": "tolerance",
+    "value_or_label": "value",
     "within_bounds": "value",
     "whole_count": "value",
     "bounds_in_order": "upper_bound",
     "not_in_future": "period",
+    "before_retirement": "period",
     "reporting_month": "period",
     "one_figure_per_measure_month": "measure_id",
     "owned": "measure_id",
@@ -32,6 +35,9 @@ _CHECK_MESSAGE = {
         "the tolerance must lie on the worse side of the target "
         "(below it when higher is better, above it when lower is better)"
     ),
+    "tolerance_needs_a_target": "a tolerance needs a target: give the target, or leave both blank to end the target",
+    "value_or_label": "give a comparator value, a label, or both",
+    "known": "is not known: use the id of an existing one (see the catalogue)",
     "within_bounds": "is outside the measure's allowed range",
     "whole_count": "a count must be a whole number",
     "bounds_in_order": "the upper bound must be above the lower bound",
@@ -42,6 +48,7 @@ _CHECK_MESSAGE = {
     "column_in_dataframe": "this column is missing",
     "column_in_schema": "this column is not expected",
     "not_in_future": "is a month that has not happened yet: figures are accepted up to the current month",
+    "before_retirement": "is on or after the month this measure was retired from: no figure is expected (an administrator can reinstate it)",
     "reporting_month": "is not a reporting month of this quarterly measure: it reports for Mar, Jun, Sep and Dec only",
     "one_figure_per_measure_month": (
         "this measure and month appear more than once: give one figure per measure and month"

@@ -39,27 +39,37 @@ class Settings:
     """SPC: leave out moving ranges of at least 3.267 times the average before setting limits."""
 
 
+class NoProposal(ValueError):
+    """No tolerance can be proposed for this target: the reason says why, and one must be given."""
+
+
 def proposed_tolerance(target: float, polarity: Polarity | str, settings: Settings = Settings()) -> float:
     """The tolerance proposed for a new target: a share of it on the worse side, rounded half up to 0.1.
 
-    90 → 85.5 when higher is better; 21.5 → 22.6 when lower is better.
+    90 → 85.5 when higher is better; 21.5 → 22.6 when lower is better; the share is of the
+    target's size, so a negative target works the same way (-10 → -10.5 when higher is better).
+    Raises ``NoProposal`` for a neutral measure (no worse side) and a target of 0 (no size).
     """
-    gap = Decimal(str(target)) * Decimal(str(settings.default_tolerance))
-    edge = Decimal(str(target)) + (gap if Polarity(polarity) is Polarity.LOWER else -gap)
+    polarity = Polarity(polarity)
+    if polarity is Polarity.NEUTRAL:
+        raise NoProposal("a neutral measure has no worse side, so no tolerance is proposed: give one, or none")
+    if target == 0:
+        raise NoProposal("5% of a target of 0 is 0, so no tolerance is proposed: give one, or none")
+    gap = abs(Decimal(str(target))) * Decimal(str(settings.default_tolerance))
+    edge = Decimal(str(target)) - polarity.sign * gap
     return float(edge.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def targets_in_force(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """Add ``target`` and ``tolerance`` in force at each row's period.
+def in_force(frame: pd.DataFrame, dated: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Add ``columns`` of the ``dated`` row in force at each row's period.
 
-    ``frame`` has ``measure_id`` and ``period``; ``targets`` has ``measure_id,
-    from_period, target, tolerance``. A target applies from its period until the
-    next target of the same measure; before the first one there is none.
+    ``frame`` has ``measure_id`` and ``period``; ``dated`` has ``measure_id, from_period``
+    and ``columns``. A row applies from its period until the next one of the same measure;
+    before the first there is none (NaN). This is the one rule for every effective-dated
+    part of the catalogue: targets and tolerances, comparators.
     """
     left = frame.assign(_month=month_indices(frame["period"])).reset_index(names="_row")
-    right = targets.assign(_month=month_indices(targets["from_period"]))[
-        ["measure_id", "_month", "target", "tolerance"]
-    ]
+    right = dated.assign(_month=month_indices(dated["from_period"]))[["measure_id", "_month", *columns]]
     merged = pd.merge_asof(
         left.sort_values("_month"),
         right.sort_values("_month"),
@@ -68,9 +78,22 @@ def targets_in_force(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame
         direction="backward",
     )
     merged = merged.set_index("_row").sort_index()
-    merged.index.name = frame.index.name
     merged.index = frame.index
     return merged.drop(columns="_month")
+
+
+def targets_in_force(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Add ``target`` and ``tolerance`` in force at each row's period (``in_force``).
+
+    A target row with no target ends the target: from its period there is none.
+    """
+    return in_force(frame, targets, ["target", "tolerance"])
+
+
+def comparators_in_force(frame: pd.DataFrame, comparators: pd.DataFrame) -> pd.DataFrame:
+    """Add ``comparator_value`` and ``comparator_label`` in force at each row's period (``in_force``)."""
+    renamed = comparators.rename(columns={"value": "comparator_value", "label": "comparator_label"})
+    return in_force(frame, renamed, ["comparator_value", "comparator_label"])
 
 
 def previous_values(frame: pd.DataFrame, frequency: pd.Series) -> pd.Series:

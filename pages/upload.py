@@ -23,7 +23,8 @@ st.caption(
 with st.expander("Templates for your measures", icon=":material/download:"):
     months = submission.open_months(snapshot)
     period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="template_month")
-    mine = snapshot.measures[snapshot.measures["measure_id"].isin(me.account.submittable(snapshot.measures["measure_id"]))]
+    active = snapshot.active_measures(period)
+    mine = active[active["measure_id"].isin(me.account.submittable(active["measure_id"]))]
     for column, (layout, fmt) in zip(st.columns(4), upload.TEMPLATES):
         column.download_button(
             f"{layout.title()} layout ({fmt.upper()})", upload.template(layout, fmt, mine, period),

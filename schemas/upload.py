@@ -15,7 +15,8 @@ class SubmissionModel(ObservationModel):
 
     Besides the checks of ``ObservationModel`` (finite, within the measure's
     bounds, whole counts), a submitted figure must be for a month that has
-    begun, for a quarter-end month if the measure is quarterly, once per measure
+    begun, for a quarter-end month if the measure is quarterly, before the month the
+    measure is retired from, once per measure
     and month, for a measure the person owns, for a month that is not locked
     (unless they are an administrator), and carry commentary where it is required.
     """
@@ -24,6 +25,7 @@ class SubmissionModel(ObservationModel):
         nullable=True, str_length={"max_value": COMMENTARY_MAX}, description="What explains the figure."
     )
     frequency: Series[str] = pa.Field(description="The measure's frequency (joined from the catalogue).")
+    retired_from: Series[str] = pa.Field(nullable=True, description="The month the measure is retired from, if it is (joined).")
     current_month: Series[str] = pa.Field(description="The current calendar month (joined): no later month is accepted.")
     owned: Series[bool] = pa.Field(description="Whether the person may submit for this measure (joined).")
     locked: Series[bool] = pa.Field(description="Whether the month is locked to this person (joined).")
@@ -42,6 +44,10 @@ class SubmissionModel(ObservationModel):
     def reporting_month(cls, df: pd.DataFrame) -> Series[bool]:
         month = pd.to_numeric(df["period"].str[5:7], errors="coerce")
         return (df["frequency"] != "quarterly") | month.isin(QUARTER_END_MONTHS)
+
+    @pa.dataframe_check(name="before_retirement")
+    def before_retirement(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["retired_from"].isna() | (df["period"] < df["retired_from"].fillna(""))
 
     @pa.dataframe_check(name="one_figure_per_measure_month")
     def one_figure_per_measure_month(cls, df: pd.DataFrame) -> Series[bool]:

@@ -42,7 +42,7 @@ def refuse(data, tmp_path, capsys) -> str:
 def test_the_shipped_dataset_is_valid():
     tables = read_dataset()
     assert {name: len(frame) for name, frame in tables.items()} == {
-        "areas": 10, "measures": 84, "targets": 81, "observations": 1020,
+        "areas": 10, "measures": 84, "targets": 81, "comparators": 21, "observations": 1020,
     }
 
 

@@ -96,16 +96,21 @@ def test_a_database_from_the_first_release_upgrades_in_place_and_keeps_every_fig
     old["measures"].insert({
         "measure_id": "m", "area_id": "a", "position": 1, "name": "A measure", "killer_kpi": 0, "unit": "percent",
         "polarity": "higher", "frequency": "monthly", "dot_threshold": 1.0,
+        "comparator_value": 95.0, "comparator_label": "England 2021-22",
     })
     old["observation_versions"].insert({
         "measure_id": "m", "period": "2022-11", "value": 101.5, "recorded_by": ADMIN,
         "recorded_at": "2022-12-01T09:00:00+00:00", "source": "init",
     })
     old.close()
-    assert database.migrate(path) == ["m002_owners_locks_and_audit", "m003_spc_rebases"]
+    assert database.migrate(path) == ["m002_owners_locks_and_audit", "m003_spc_rebases", "m004_catalogue_changes"]
     snapshot = store.load(path)
     assert snapshot.observations[["measure_id", "period", "value"]].to_dict("records") == [
         {"measure_id": "m", "period": "2022-11", "value": 101.5}
     ]
     assert store.locks(path).empty and snapshot.rebases.empty
+    # the comparator moved from the measure into the effective-dated table, from the first month with data
+    assert snapshot.comparators.to_dict("records") == [
+        {"measure_id": "m", "from_period": "2022-11", "value": 95.0, "label": "England 2021-22"}
+    ]
     assert database.migrate(path) == []

@@ -16,10 +16,10 @@ import pandera.pandas as pa
 from kpicore.files import legacy
 from kpicore.files.csv_writer import write_csv
 from kpicore.problems import Problem, ValidationFailed, numbers_or_problems, problems_from
-from schemas import AreaModel, MeasureModel, ObservationModel, TargetModel
+from schemas import AreaModel, ComparatorModel, MeasureModel, ObservationModel, TargetModel
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-FILES = ("areas", "measures", "targets", "observations")
+FILES = ("areas", "measures", "targets", "comparators", "observations")
 LEGACY_EXPORT = "legacy/scorecard-2022-11.txt"
 LEGACY_OVERRIDES = "legacy/overrides.csv"
 
@@ -42,7 +42,7 @@ def write_dataset(tables: dict[str, pd.DataFrame], data_dir: Path) -> None:
         (data_dir / f"{name}.csv").write_bytes(write_csv(tables[name], for_spreadsheets=False))
 
 
-def _validate(
+def validate_table(
     model, frame: pd.DataFrame, source: str, checks: dict | None = None, joined: tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, list[Problem]]:
     numeric = [name for name, column in model.to_schema().columns.items() if str(column.dtype).startswith(("float", "int"))]
@@ -60,17 +60,19 @@ def _validate(
 
 
 def validate_tables(raw: dict[str, pd.DataFrame], source: str = "data") -> dict[str, pd.DataFrame]:
-    """Validate the four dataset tables together; raise ``ValidationFailed`` listing every problem."""
+    """Validate the dataset tables together; raise ``ValidationFailed`` listing every problem."""
     problems: list[Problem] = []
-    areas, found = _validate(AreaModel, raw["areas"], f"{source}/areas.csv")
+    areas, found = validate_table(AreaModel, raw["areas"], f"{source}/areas.csv")
     problems += found
 
     measures = raw["measures"].copy()
+    if "retired_from" not in measures:  # a dataset written before measures could retire
+        measures["retired_from"] = None
     if "killer_kpi" in measures:
         measures["killer_kpi"] = measures["killer_kpi"].map(
             lambda v: _BOOLEAN.get(str(v).strip().lower(), v)
         )
-    measures, found = _validate(
+    measures, found = validate_table(
         MeasureModel,
         measures,
         f"{source}/measures.csv",
@@ -82,8 +84,13 @@ def validate_tables(raw: dict[str, pd.DataFrame], source: str = "data") -> dict[
 
     targets = raw["targets"].copy()
     targets["polarity"] = targets["measure_id"].map(catalogue.get("polarity", pd.Series(dtype=str))).fillna("higher")
-    targets, found = _validate(
+    targets, found = validate_table(
         TargetModel, targets, f"{source}/targets.csv", {"measure_id": known}, _JOINED_TO_TARGETS
+    )
+    problems += found
+
+    comparators, found = validate_table(
+        ComparatorModel, raw["comparators"], f"{source}/comparators.csv", {"measure_id": known}
     )
     problems += found
 
@@ -94,7 +101,7 @@ def validate_tables(raw: dict[str, pd.DataFrame], source: str = "data") -> dict[
     for column, default in zip(_JOINED_TO_OBSERVATIONS, ("percent", None, None)):
         joined = observations["measure_id"].map(catalogue.get(column, pd.Series(dtype=str)))
         observations[column] = joined if default is None else joined.fillna(default)
-    observations, found = _validate(
+    observations, found = validate_table(
         ObservationModel, observations, f"{source}/observations.csv", {"measure_id": known}, _JOINED_TO_OBSERVATIONS
     )
     problems += found
@@ -104,6 +111,7 @@ def validate_tables(raw: dict[str, pd.DataFrame], source: str = "data") -> dict[
         "areas": areas,
         "measures": measures,
         "targets": targets.drop(columns="polarity"),
+        "comparators": comparators,
         "observations": observations.drop(columns=["unit", "lower_bound", "upper_bound"]),
     }
 

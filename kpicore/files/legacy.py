@@ -215,15 +215,16 @@ def to_dataset(
 ) -> dict[str, pd.DataFrame]:
     """Turn legacy rows into the dataset tables (areas, measures, targets, observations).
 
-    ``overrides`` has columns ``measure, field, value, reason``; ``field`` is one of
-    ``polarity``, ``tolerance``, ``upper_bound``. Raises ``LegacyFormatError`` when a
+    ``overrides`` has columns ``measure, field, value, reason`` (``measure`` as the sheet
+    spells it); ``field`` is one of ``polarity``, ``tolerance``, ``upper_bound`` or ``name``
+    (a proof-read name; the id stays the one made from the sheet's name). Raises ``LegacyFormatError`` when a
     measure's polarity is neither shown by its tolerance nor given by an override.
     """
     by_measure = {
         (row.measure.strip(), row.field): row.value for row in overrides.itertuples()
     }
     areas: dict[str, dict] = {}
-    measures, targets, observations = [], [], []
+    measures, targets, comparators, observations = [], [], [], []
     measure_ids = short_ids([row.name for row in rows])
     for position, (row, measure_id) in enumerate(zip(rows, measure_ids), start=1):
         area_name = _clean_area(row.area)
@@ -239,11 +240,15 @@ def to_dataset(
             targets.append(
                 {"measure_id": measure_id, "from_period": row.months[0], "target": row.target, "tolerance": tolerance}
             )
+        value, label = _comparator(row.comparator, "Average 2021/22")
+        if value is not None or label is not None:
+            comparators.append({"measure_id": measure_id, "from_period": row.months[0], "value": value, "label": label})
         observations += _observations(row, measure_id)
     return {
         "areas": pd.DataFrame(list(areas.values())),
         "measures": pd.DataFrame(measures),
         "targets": pd.DataFrame(targets),
+        "comparators": pd.DataFrame(comparators),
         "observations": pd.DataFrame(observations),
     }
 
@@ -266,12 +271,11 @@ def _measure(row: LegacyRow, measure_id: str, area_id: str, position: int, by_me
     upper = by_measure.get((row.name, "upper_bound"))
     if upper is None:
         upper = 100.0 if row.unit is Unit.PERCENT else None
-    comparator_value, comparator_label = _comparator(row.comparator, "Average 2021/22")
     return {
         "measure_id": measure_id,
         "area_id": area_id,
         "position": position,
-        "name": row.name,
+        "name": by_measure.get((row.name, "name"), row.name),
         "killer_kpi": row.killer_kpi,
         "unit": row.unit.value,
         "polarity": _polarity(row, by_measure),
@@ -279,8 +283,7 @@ def _measure(row: LegacyRow, measure_id: str, area_id: str, position: int, by_me
         "lower_bound": 0.0,
         "upper_bound": None if upper is None else float(upper),
         "dot_threshold": 1.0,
-        "comparator_value": comparator_value,
-        "comparator_label": comparator_label,
+        "retired_from": None,
     }
 
 

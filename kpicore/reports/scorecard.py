@@ -12,7 +12,7 @@ import pandas as pd
 from kpicore import spc
 from kpicore.periods import is_quarter_end, window
 from kpicore.reports import explorer
-from kpicore.rules import evaluate, headline, suggested_group, targets_in_force
+from kpicore.rules import comparators_in_force, evaluate, headline, suggested_group, targets_in_force
 from kpicore.snapshot import Snapshot
 from kpicore.vocab import Band, Unit
 
@@ -52,7 +52,7 @@ def build(
     """
     period = period or latest_period(snapshot)
     periods = window(period, months)
-    measures = _in_council_order(snapshot)
+    measures = _in_council_order(snapshot, period)
     if area:
         measures = measures[measures["area_id"] == area]
     evaluated = evaluate(snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings)
@@ -66,11 +66,12 @@ def build(
     out = _leading(table, in_window[in_window["period"] == period], snapshot.observations, period).join(values)
     out["target"] = from_targets["target"]
     out["tolerance"] = from_targets["tolerance"]
-    out["comparator"] = table["comparator_value"].astype(object).where(
-        table["comparator_value"].notna(), table["comparator_label"]
+    comparator = _comparators_at(snapshot, measures["measure_id"], period)
+    out["comparator"] = comparator["comparator_value"].astype(object).where(
+        comparator["comparator_value"].notna(), comparator["comparator_label"]
     )
     out = out.join(month_bands)
-    out["comparator_note"] = table["comparator_label"].where(table["comparator_value"].notna())
+    out["comparator_note"] = comparator["comparator_label"].where(comparator["comparator_value"].notna())
     out["suggested_performance_group"] = suggested_group(status["band"]).where(
         out["performance_group"].isna()
     )
@@ -110,10 +111,11 @@ def _leading(table: pd.DataFrame, current: pd.DataFrame, observations: pd.DataFr
     return out
 
 
-def _in_council_order(snapshot: Snapshot) -> pd.DataFrame:
-    """The catalogue with each measure's area name, in the council's order of areas and measures."""
+def _in_council_order(snapshot: Snapshot, period: str) -> pd.DataFrame:
+    """The measures in use at ``period`` with each one's area name, in the council's order of areas and
+    measures. A measure retired from a later month still shows at ``period``."""
     areas = snapshot.areas[["area_id", "name", "position"]].rename(columns={"name": "area", "position": "area_position"})
-    return snapshot.measures.merge(areas, on="area_id").sort_values(["area_position", "position"])
+    return snapshot.active_measures(period).merge(areas, on="area_id").sort_values(["area_position", "position"])
 
 
 def spc_icons(
@@ -165,6 +167,13 @@ def _round(series: pd.Series, decimals: pd.Series) -> pd.Series:
     )
 
 
+def _comparators_at(snapshot: Snapshot, measure_ids: pd.Series, period: str) -> pd.DataFrame:
+    """The comparator value and label in force at ``period`` for each measure (``comparators_in_force``)."""
+    at = pd.DataFrame({"measure_id": measure_ids.to_numpy(), "period": period})
+    in_force = comparators_in_force(at, snapshot.comparators).set_index("measure_id")
+    return in_force[["comparator_value", "comparator_label"]]
+
+
 def _targets_at(snapshot: Snapshot, measure_ids: pd.Series, period: str) -> pd.DataFrame:
     """The target and tolerance in force at ``period`` for each measure (one rule: ``targets_in_force``)."""
     at = pd.DataFrame({"measure_id": measure_ids.to_numpy(), "period": period})
@@ -178,7 +187,7 @@ def missing_figures(snapshot: Snapshot, period: str) -> pd.DataFrame:
     from the month of its first figure onwards. Columns: ``area_id, area,
     measure_id, measure, frequency, last_period`` (its latest figure before ``period``).
     """
-    measures = _in_council_order(snapshot)
+    measures = _in_council_order(snapshot, period)
     observations = snapshot.observations
     first = observations.groupby("measure_id")["period"].min()
     before = observations[observations["period"] < period].groupby("measure_id")["period"].max()

@@ -77,7 +77,7 @@ def record_figures(
     with writing(path) as db:
         me = account_in(db, user)
         access.require_submit(me, frame["measure_id"].astype(str))
-        measures = pd.DataFrame(list(db.query("SELECT measure_id, unit, lower_bound, upper_bound, frequency FROM measures")))
+        measures = pd.DataFrame(list(db.query("SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures")))
         locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
         valid, problems = figure_checks.validate(
             frame, measures, account=me, locked_periods=locked, today=today, source=source

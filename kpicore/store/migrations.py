@@ -120,3 +120,45 @@ def m003_spc_rebases(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m004_catalogue_changes(db: Database) -> None:
+    """The catalogue changes in the app: effective-dated comparators, measures retired from a month,
+    targets that end (a row with no target), and the catalogue's own change log.
+
+    The comparator moves from two columns of ``measures`` into ``comparators``, in force from the
+    earliest month with any figure (the seed's comparators applied to its whole window)."""
+    db.executescript(
+        """
+        CREATE TABLE comparators (
+            measure_id TEXT NOT NULL REFERENCES measures(measure_id),
+            from_period TEXT NOT NULL,
+            value REAL,
+            label TEXT,
+            PRIMARY KEY (measure_id, from_period),
+            CHECK (value IS NOT NULL OR label IS NOT NULL)
+        );
+        INSERT INTO comparators (measure_id, from_period, value, label)
+            SELECT measure_id, coalesce((SELECT min(period) FROM observation_versions), '2000-01'),
+                   comparator_value, comparator_label
+            FROM measures WHERE comparator_value IS NOT NULL OR comparator_label IS NOT NULL;
+        ALTER TABLE measures DROP COLUMN comparator_value;
+        ALTER TABLE measures DROP COLUMN comparator_label;
+        ALTER TABLE measures ADD COLUMN retired_from TEXT;
+        CREATE TABLE catalogue_events (
+            event_id INTEGER PRIMARY KEY,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            field TEXT,
+            old TEXT,
+            new TEXT,
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+        );
+        CREATE INDEX catalogue_events_by_subject ON catalogue_events (subject, event_id);
+        """
+    )
+    # A target can end: from that month no target is in force (a row with no target).
+    db["targets"].transform(not_null={"target": False})

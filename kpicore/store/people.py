@@ -43,7 +43,7 @@ def as_admin(path: Path | str | None, user: str, doing: str) -> Iterator[tuple[D
         yield db, me
 
 
-def _reason(reason: str | None, doing: str) -> str:
+def required_reason(reason: str | None, doing: str) -> str:
     """The reason without surrounding spaces; a blank one is refused."""
     text = (reason or "").strip()
     if not text:
@@ -164,7 +164,7 @@ def lock(path: Path | str | None, period: str, *, user: str, reason: str) -> Non
     """Lock a signed-off month (administrators only, with a reason)."""
     with as_admin(path, user, "lock a month") as (db, me):
         period = parse_period(period)
-        reason = _reason(reason, "lock a month")
+        reason = required_reason(reason, "lock a month")
         db["locked_periods"].upsert(
             {"period": period, "locked_by": me.email, "locked_at": now(), "reason": reason}, pk="period"
         )
@@ -175,7 +175,7 @@ def unlock(path: Path | str | None, period: str, *, user: str, reason: str) -> N
     """Unlock a month (administrators only, with a reason)."""
     with as_admin(path, user, "unlock a month") as (db, me):
         period = parse_period(period)
-        reason = _reason(reason, "unlock a month")
+        reason = required_reason(reason, "unlock a month")
         db.execute("DELETE FROM locked_periods WHERE period = ?", [period])
         _log(db, me.email, "unlock", period, reason)
 
@@ -184,7 +184,7 @@ def rebase(path: Path | str | None, measure_id: str, period: str, *, user: str, 
     """Start a new SPC group for ``measure_id`` from ``period`` (administrators only, with a reason)."""
     with as_admin(path, user, "re-base a measure's SPC chart") as (db, me):
         period = parse_period(period)
-        reason = _reason(reason, "re-base a measure's SPC chart")
+        reason = required_reason(reason, "re-base a measure's SPC chart")
         if not db["measures"].count_where("measure_id = ?", [measure_id]):
             raise ValueError(f"'{measure_id}' is not a measure of the catalogue")
         db["spc_rebases"].upsert(
@@ -199,7 +199,7 @@ def remove_rebase(path: Path | str | None, measure_id: str, period: str, *, user
     """Remove a recorded SPC re-base (administrators only, with a reason)."""
     with as_admin(path, user, "remove a re-base") as (db, me):
         period = parse_period(period)
-        reason = _reason(reason, "remove a re-base")
+        reason = required_reason(reason, "remove a re-base")
         db.execute("DELETE FROM spc_rebases WHERE measure_id = ? AND period = ?", [measure_id, period])
         _log(db, me.email, "remove_rebase", f"{measure_id} {period}", reason)
 

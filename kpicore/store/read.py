@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpicore.rules import Settings
-from kpicore.snapshot import REBASE_COLUMNS, Snapshot
+from kpicore.snapshot import COMPARATOR_COLUMNS, REBASE_COLUMNS, Snapshot
 from kpicore.store.database import connect
 
 OBSERVATION_COLUMNS = [
@@ -33,6 +33,9 @@ def load(path: Path | str | None = None) -> Snapshot:
                 ),
                 columns=OBSERVATION_COLUMNS,
             )
+            comparators = pd.DataFrame(
+                db.query("SELECT * FROM comparators ORDER BY measure_id, from_period"), columns=COMPARATOR_COLUMNS
+            )
             rebases = pd.DataFrame(
                 db.query("SELECT * FROM spc_rebases ORDER BY measure_id, period"), columns=REBASE_COLUMNS
             )
@@ -41,10 +44,11 @@ def load(path: Path | str | None = None) -> Snapshot:
     measures["killer_kpi"] = measures["killer_kpi"].astype(bool)
     for column in ("target", "tolerance"):
         targets[column] = targets[column].astype(float)
+    comparators["value"] = comparators["value"].astype(float)
     observations["value"] = observations["value"].astype(float)
     defaults = vars(Settings())
     settings = Settings(**{k: type(defaults[k])(stored.get(k, defaults[k])) for k in defaults})
-    return Snapshot(areas, measures, targets, observations, settings, version, rebases)
+    return Snapshot(areas, measures, targets, observations, settings, version, rebases, comparators)
 
 
 def export_observations(path: Path | str | None = None) -> pd.DataFrame:

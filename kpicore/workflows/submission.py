@@ -257,8 +257,10 @@ def commit(path: Path | str | None, plan: Plan, *, user: str, reason: str | None
 
 def form_rows(snapshot: Snapshot, measure_ids: list[str], period: str) -> pd.DataFrame:
     """What the form shows for each measure due in ``period``: the last figure before it, the target
-    in force and what is recorded for ``period`` already. Quarterly measures appear in quarter-end months."""
-    measures = snapshot.measures.set_index("measure_id").loc[measure_ids]
+    in force and what is recorded for ``period`` already. Quarterly measures appear in quarter-end months;
+    a measure retired at or before ``period`` does not appear."""
+    active = snapshot.active_measures(period)
+    measures = active.set_index("measure_id").loc[[m for m in measure_ids if m in set(active["measure_id"])]]
     if not is_quarter_end(period):
         measures = measures[measures["frequency"] != "quarterly"]
     observations = snapshot.observations
