@@ -9,6 +9,7 @@ Nothing is ever deleted but a mistaken target or comparator entry, and that too 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -62,10 +63,14 @@ def _refuse(source: str, column: str, value: object, message: str) -> Validation
     return ValidationFailed([Problem(source, None, column, "" if value is None else str(value), message)])
 
 
+SINGLE = ("area", "measure", "target", "comparator")
+"""Sources that are one record (a form or a command), whose problems name no row."""
+
+
 def _checked(model, frame: pd.DataFrame, source: str, checks: dict | None = None, joined=()) -> pd.DataFrame:
     valid, problems = validate_table(model, frame, source, checks, joined)
     if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed([replace(p, row=None) if source in SINGLE else p for p in problems])
     return valid
 
 
@@ -228,7 +233,7 @@ def _with_proposals(db: Database, frame: pd.DataFrame, source: str, polarity: pd
                 else proposed_tolerance(float(target), side, settings)
             )
         except NoProposal as why:
-            problems.append(Problem(source, int(index) + 2, "tolerance", "", str(why)))
+            problems.append(Problem(source, None if source in SINGLE else int(index) + 2, "tolerance", "", str(why)))
     if problems:
         raise ValidationFailed(problems)
     return frame
