@@ -40,7 +40,7 @@ chart = charts.measure_chart(history)
 st.altair_chart(chart, width="stretch")
 st.caption(
     "Black step line: target. Shaded: tolerance. Grey line: SPC mean; dashed grey: process limits. "
-    "Blue dashed: comparator. Rings: special cause (blue improvement, orange concern). ✎: commentary."
+    "Blue dashed: the comparator in force each month. Rings: special cause (blue improvement, orange concern). ✎: commentary."
 )
 for note in explorer.spc_notes(history):
     st.markdown(f"- {note}")

@@ -37,15 +37,25 @@ def test_the_first_layer_sets_the_y_axis_as_percentages(history):
     assert y["scale"] == {"zero": False, "nice": True}
 
 
-def test_comparator_is_labelled_or_an_empty_rule(history):
-    measure = history.measure.copy()
-    measure["comparator_value"], measure["comparator_label"] = 12.5, "England"
-    with_comparator = charts.measure_chart(dataclasses.replace(history, measure=measure)).to_dict()
-    texts = with_comparator["datasets"][with_comparator["layer"][3]["data"]["name"]]
-    assert texts == [{"y": 12.5, "label": "Comparator 12.5% (England)"}]
-    measure["comparator_value"] = None
-    without = charts.measure_chart(dataclasses.replace(history, measure=measure)).to_dict()
-    assert without["datasets"][without["layer"][3]["data"]["name"]] == []
+def test_the_comparator_is_a_step_line_of_the_one_in_force_each_month(history):
+    figures = history.figures.copy()
+    figures["comparator_value"] = [None] * (len(figures) - 2) + [82.1, 84.3]
+    figures["comparator_label"] = [None] * (len(figures) - 2) + ["Average 2021/22", "England 2021-22"]
+    frame = charts._frame(dataclasses.replace(history, figures=figures))
+    assert frame["comparator_text"].tolist()[-3:] == [
+        "", "Comparator 82.1% (Average 2021/22)", "Comparator 84.3% (England 2021-22)"
+    ]
+    spec = charts.measure_chart(dataclasses.replace(history, figures=figures)).to_dict()
+    layer = spec["layer"][charts.LAYER_NAMES.index("comparator")]
+    step, label = layer["layer"]
+    assert step["mark"]["interpolate"] == "step-after" and step["encoding"]["y"]["field"] == "comparator_value"
+    assert label["encoding"]["text"]["field"] == "comparator_text"  # labelled at its latest month
+    assert {"filter": "isValid(datum.comparator_value)"} in step["transform"]
+
+
+def test_the_shipped_comparator_runs_through_the_whole_history(snapshot):
+    figures = measure_history(snapshot, "icpcs-that-took-place-within-15-w-days").figures
+    assert set(figures["comparator_value"]) == {82.1} and set(figures["comparator_label"]) == {"Average 2021/22"}
 
 
 @pytest.mark.parametrize(("months", "step"), [(0, 1), (13, 1), (14, 2), (26, 2), (27, 3)])

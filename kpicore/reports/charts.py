@@ -56,6 +56,13 @@ def _frame(history: MeasureHistory) -> pd.DataFrame:
     frame["value_text"] = frame["value"].map(fmt)
     frame["change_text"] = frame["change"].map(lambda v: fmt(v, sign=True))
     frame["target_text"] = frame["target"].map(fmt)
+    comparator = frame.get("comparator_value", pd.Series(float("nan"), index=frame.index))
+    source = frame.get("comparator_label", pd.Series(None, index=frame.index, dtype=object))
+    frame["comparator_value"] = comparator
+    frame["comparator_text"] = [
+        "" if pd.isna(v) else f"Comparator {fmt(v)}" + (f" ({s})" if isinstance(s, str) else "")
+        for v, s in zip(comparator, source)
+    ]
     frame["band_label"] = frame["band"].map(lambda b: BAND_STYLE[Band(b)]["label"])
     frame["variation"] = frame["point_type"].map(lambda t: PointType(t).label if isinstance(t, str) else "–")
     frame["commentary"] = frame["commentary"].fillna("")
@@ -126,18 +133,20 @@ def spc_mean_layer(plot: Plot) -> alt.Chart:
 
 
 def comparator_layer(plot: Plot) -> alt.Chart:
-    """The comparator (e.g. the England average) as a labelled dashed rule; an empty rule when there is none."""
-    comparator = plot.measure.get("comparator_value")
-    if comparator is None or pd.isna(comparator):
-        return alt.Chart(pd.DataFrame({"y": []})).mark_rule().encode(y="y:Q")
-    label = f"Comparator {comparator:g}{'%' if plot.percent else ''}"
-    if isinstance(plot.measure.get("comparator_label"), str):
-        label += f" ({plot.measure['comparator_label']})"
-    rule = alt.Chart(pd.DataFrame({"y": [comparator], "label": [label]}))
-    return (
-        rule.mark_rule(color=COMPARATOR_BLUE, strokeDash=[8, 4])
-        + rule.mark_text(align="left", dx=4, dy=-7, color=COMPARATOR_BLUE, x=0).encode(text="label:N")
-    ).encode(y="y:Q")
+    """The comparator in force each month (e.g. the England average) as a dashed blue step line, labelled
+    at its latest month with its value and source; nothing where there is none."""
+    line = plot.base.transform_filter("isValid(datum.comparator_value)")
+    tooltip = [alt.Tooltip("comparator_text:N", title="Comparator")]
+    step = line.mark_line(interpolate="step-after", color=COMPARATOR_BLUE, strokeDash=[8, 4]).encode(
+        y="comparator_value:Q", tooltip=tooltip
+    )
+    latest = line.transform_window(order="rank()", sort=[alt.SortField("date", order="descending")]).transform_filter(
+        "datum.order == 1"
+    )
+    text = latest.mark_text(align="right", dy=-7, color=COMPARATOR_BLUE).encode(
+        y="comparator_value:Q", text="comparator_text:N"
+    )
+    return step + text
 
 
 def target_layer(plot: Plot) -> alt.Chart:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpicore import spc
 from kpicore.periods import label
-from kpicore.rules import Settings, evaluate
+from kpicore.rules import Settings, comparators_in_force, evaluate
 from kpicore.snapshot import Snapshot
 
 
@@ -26,7 +26,7 @@ def measure_history(snapshot: Snapshot, measure_id: str, baseline: int | None = 
     """Every reported month of ``measure_id``, oldest first.
 
     ``figures`` columns: ``period, month, value, band, change, distance, dot, target,
-    tolerance, commentary, performance_group, recorded_by, recorded_at``, then the SPC
+    tolerance, comparator_value, comparator_label`` (each in force at the month), ``commentary, performance_group, recorded_by, recorded_at``, then the SPC
     columns ``mean, lpl, upl, nlpl, nupl, special_cause, point_type, rule`` (NaN/None
     under 13 points). ``baseline`` fixes each SPC period's limits on its first ``baseline``
     (at least 12) reported months. Raises ``KeyError`` for an unknown measure.
@@ -36,6 +36,7 @@ def measure_history(snapshot: Snapshot, measure_id: str, baseline: int | None = 
     area = snapshot.areas.set_index("area_id").loc[measure["area_id"], "name"]
     own = snapshot.observations[snapshot.observations["measure_id"] == measure_id]
     evaluated = evaluate(own, snapshot.measures, snapshot.targets, snapshot.settings).sort_values("period")
+    evaluated = comparators_in_force(evaluated, snapshot.comparators)
     extra = own.set_index("period")[["commentary", "performance_group", "recorded_by", "recorded_at"]]
     figures = evaluated.drop(columns=["measure_id", "polarity", "previous_value"]).join(extra, on="period")
     figures.insert(1, "month", figures["period"].map(label))
