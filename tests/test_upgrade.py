@@ -185,3 +185,21 @@ def test_a_second_open_applies_nothing_and_changes_nothing(release):
     with sqlite3.connect(path) as connection:
         assert list(connection.execute("SELECT * FROM _sqlite_migrations ORDER BY id")) == applied
     assert read_rows(path, now_columns) == after_first
+
+
+def test_the_comparators_move_into_their_effective_dated_table_with_every_value(release):
+    """m004 moved each measure's comparator out of ``measures``: the same value and label, in force from
+    the first month with any figure, so every old scorecard shows the same comparator."""
+    old = {
+        row["measure_id"]: (row["comparator_value"], row["comparator_label"])
+        for row in release["rows"]["measures"]
+        if row["comparator_value"] is not None or row["comparator_label"] is not None
+    }
+    first = min(row["period"] for row in release["rows"]["observation_versions"])
+    snapshot = store.load(release["path"])
+    moved = {
+        row["measure_id"]: (plain(row["value"]), plain(row["label"]), row["from_period"])
+        for row in snapshot.comparators.to_dict("records")
+    }
+    assert len(old) > 0 and moved == {m: (*values, first) for m, values in old.items()}
+    assert "comparator_value" not in snapshot.measures and snapshot.measures["retired_from"].isna().all()
