@@ -15,9 +15,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kpicore import scorecard, store  # noqa: E402
+from kpicore import store  # noqa: E402
 from kpicore.files.csv_writer import write_csv  # noqa: E402
 from kpicore.periods import window  # noqa: E402
+from kpicore.reports import scorecard  # noqa: E402
 from kpicore.snapshot import Snapshot  # noqa: E402
 
 

@@ -68,18 +68,21 @@ def in_force(frame: pd.DataFrame, dated: pd.DataFrame, columns: list[str]) -> pd
     before the first there is none (NaN). This is the one rule for every effective-dated
     part of the catalogue: targets and tolerances, comparators.
     """
-    left = frame.assign(_month=month_indices(frame["period"])).reset_index(names="_row")
-    right = dated.assign(_month=month_indices(dated["from_period"]))[["measure_id", "_month", *columns]]
+    # Ids as one dtype on both sides: an empty table (a council with no comparators yet) reads as object.
+    left = frame.assign(_month=month_indices(frame["period"]), _id=frame["measure_id"].astype(str))
+    left = left.reset_index(names="_row")
+    right = dated.assign(_month=month_indices(dated["from_period"]), _id=dated["measure_id"].astype(str))
+    right = right[["_id", "_month", *columns]]
     merged = pd.merge_asof(
         left.sort_values("_month"),
         right.sort_values("_month"),
         on="_month",
-        by="measure_id",
+        by="_id",
         direction="backward",
     )
     merged = merged.set_index("_row").sort_index()
     merged.index = frame.index
-    return merged.drop(columns="_month")
+    return merged.drop(columns=["_month", "_id"])
 
 
 def targets_in_force(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The catalogue's core: effective-dated targets and comparators, retiring measures, who may change
 what, and the record of every change. Small literal cases on a copy of the shipped database."""
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -11,6 +12,7 @@ from kpicore.access import PermissionDenied
 from kpicore.problems import ValidationFailed
 from kpicore.reports import catalogue as catalogue_report
 from kpicore.reports import scorecard
+from kpicore.snapshot import COMPARATOR_COLUMNS
 from kpicore.store import catalogue
 from kpicore.vocab import Band
 from kpicore.workflows import submission
@@ -176,3 +178,12 @@ def test_every_catalogue_change_needs_a_reason_and_is_recorded(db, write):
     events = catalogue.history(db)
     assert len(events) >= 1 and set(events["reason"]) == {"Agreed at the performance board"}
     assert set(events["recorded_by"]) == {ADMIN}
+
+
+def test_a_catalogue_with_no_comparators_and_no_targets_still_makes_a_scorecard(db):
+    snapshot = store.load(db)
+    # as a database with empty tables reads them: no rows, so no dtype to go by
+    empty_targets = pd.DataFrame(columns=["measure_id", "from_period", "target", "tolerance"])
+    bare = dataclasses.replace(snapshot, comparators=pd.DataFrame(columns=COMPARATOR_COLUMNS), targets=empty_targets)
+    table = scorecard.build(bare, "2022-11")
+    assert len(table) == 84 and table["comparator"].isna().all() and set(table["status"]) == {Band.NO_TARGET}

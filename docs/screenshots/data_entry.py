@@ -16,7 +16,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from kpicore import store, submission  # noqa: E402
+from kpicore import store  # noqa: E402
+from kpicore.workflows import submission  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle  # noqa: E402
 from tests.test_browser_submit import choose, choose_file  # noqa: E402
 
