@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-from kpicore import store
+from kpicore import figure_checks, store
 from kpicore.access import PermissionDenied
 from kpicore.files.csv_writer import write_csv
 from kpicore.files.dataset import DATA_DIR
 from kpicore.files.excel import scorecard_xlsx
 from kpicore.periods import label, parse_period
-from kpicore.problems import ValidationFailed
-from kpicore.reports import returns, scorecard
-from kpicore.vocab import Role
+from kpicore.problems import Problem, ValidationFailed
+from kpicore.reports import catalogue, returns, scorecard
+from kpicore.store import catalogue as store_catalogue
+from kpicore.vocab import Frequency, Polarity, Role, Unit
+from kpicore.workflows import catalogue as year_end
 from kpicore.workflows import submission
 
 
@@ -54,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="make a consistent copy of the live database")
     backup.add_argument("file", type=Path)
     _data_entry_parsers(commands)
+    _catalogue_parsers(commands)
     return parser
 
 
@@ -101,6 +106,124 @@ def _data_entry_parsers(commands) -> None:
     versions.add_argument("--measure", help="one measure (its id)")
     versions.add_argument("--period", type=_period, help="one month")
     versions.add_argument("--output", type=Path, help="file to write (default: standard output)")
+
+
+def _optional_number(text: str) -> float | None:
+    """A number, or ``none`` for no value (a bound removed)."""
+    if text.strip().lower() in ("none", ""):
+        return None
+    try:
+        return float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number (or none)") from error
+
+
+def _catalogue_parsers(commands) -> None:
+    """``measures``, ``targets``, ``comparators`` and ``catalogue``: the catalogue, changed by administrators."""
+    writer = argparse.ArgumentParser(add_help=False)
+    writer.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
+    writer.add_argument("--reason", required=True, help="why (recorded with the change)")
+    _measures_parsers(commands, writer)
+    _targets_parsers(commands, writer)
+
+    comparators = commands.add_parser("comparators", help="list, set and import comparators (admins)")
+    actions = comparators.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="every comparator entry (CSV)")
+    listing.add_argument("--measure", help="one measure (its id)")
+    one = actions.add_parser("set", parents=[writer], help="a measure's comparator from a month")
+    one.add_argument("measure_id", metavar="ID")
+    one.add_argument("--from", dest="from_period", type=_period, required=True, help="first month it applies to")
+    one.add_argument("--value", type=float, help="the comparator's figure, in the measure's unit")
+    one.add_argument("--label", help='where it comes from ("England 2022-23"), or the comparator itself')
+    _import_parser(actions, "comparators")
+    _template_parser(actions, "comparators")
+
+    book = commands.add_parser("catalogue", help="the catalogue's history, and the whole of it as a dataset")
+    actions = book.add_subparsers(dest="action", required=True)
+    log = actions.add_parser("history", help="every change to the catalogue, newest first (CSV)")
+    log.add_argument("--measure", help="one measure (its id)")
+    log.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    export = actions.add_parser("export", help="the catalogue and current figures in the data/ layout (for init --data)")
+    export.add_argument("directory", type=Path, metavar="DIR")
+    export.add_argument("--force", action="store_true", help="replace dataset files already in DIR")
+
+
+def _measures_parsers(commands, writer: argparse.ArgumentParser) -> None:
+    measures = commands.add_parser("measures", help="list, add, edit, retire and reinstate measures (admins)")
+    actions = measures.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="every measure with what is in force at a month (CSV)")
+    listing.add_argument("--period", type=_period, help="the month (default: the current month)")
+    listing.add_argument("--output", type=Path, help="file to write (default: standard output)")
+
+    add = actions.add_parser("add", parents=[writer], help="add a measure (at the end of the order)")
+    add.add_argument("--id", dest="measure_id", required=True, help="stable id: lower-case letters, digits, hyphens")
+    add.add_argument("--area", dest="area_id", required=True, help="its thematic area (id)")
+    add.add_argument("--name", required=True)
+    add.add_argument("--unit", choices=[u.value for u in Unit], required=True)
+    add.add_argument("--polarity", choices=[p.value for p in Polarity], required=True)
+    add.add_argument("--frequency", choices=[f.value for f in Frequency], required=True)
+    add.add_argument("--killer", dest="killer_kpi", action="store_true", default=argparse.SUPPRESS, help="a killer KPI")
+    _measure_numbers(add)
+
+    edit = actions.add_parser("edit", parents=[writer], help="change a measure (only the options given)")
+    edit.add_argument("measure_id", metavar="ID")
+    for option, dest in (("--name", "name"), ("--area", "area_id")):
+        edit.add_argument(option, dest=dest, default=argparse.SUPPRESS)
+    for option, vocabulary in (("--unit", Unit), ("--polarity", Polarity), ("--frequency", Frequency)):
+        edit.add_argument(option, choices=[v.value for v in vocabulary], default=argparse.SUPPRESS)
+    killer = edit.add_mutually_exclusive_group()
+    killer.add_argument("--killer", dest="killer_kpi", action="store_const", const=True, default=argparse.SUPPRESS)
+    killer.add_argument("--not-killer", dest="killer_kpi", action="store_const", const=False, default=argparse.SUPPRESS)
+    _measure_numbers(edit)
+    edit.add_argument("--position", type=int, default=argparse.SUPPRESS, help="its place in the council's order")
+
+    retire = actions.add_parser("retire", parents=[writer], help="no figure is expected from a month on")
+    retire.add_argument("measure_id", metavar="ID")
+    retire.add_argument("--from", dest="from_period", type=_period, required=True, help="first month without a figure")
+    reinstate = actions.add_parser("reinstate", parents=[writer], help="bring a retired measure back into use")
+    reinstate.add_argument("measure_id", metavar="ID")
+
+
+def _measure_numbers(parser: argparse.ArgumentParser) -> None:
+    for option in ("--lower-bound", "--upper-bound"):
+        parser.add_argument(option, type=_optional_number, default=argparse.SUPPRESS, metavar="X",
+                            help="smallest/largest value allowed (none: no bound)")
+    parser.add_argument("--dot-threshold", type=float, default=argparse.SUPPRESS, metavar="X",
+                        help="change that turns the direction-of-travel arrow (default 1)")
+
+
+def _targets_parsers(commands, writer: argparse.ArgumentParser) -> None:
+    targets = commands.add_parser("targets", help="list, set, end and import targets (admins)")
+    actions = targets.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="every target entry, ended ones included (CSV)")
+    listing.add_argument("--measure", help="one measure (its id)")
+    one = actions.add_parser("set", parents=[writer], help="a measure's target (and tolerance) from a month")
+    one.add_argument("measure_id", metavar="ID")
+    one.add_argument("--from", dest="from_period", type=_period, required=True, help="first month it applies to")
+    one.add_argument("--target", type=float, required=True, help="in the measure's unit")
+    tolerance = one.add_mutually_exclusive_group()
+    tolerance.add_argument("--tolerance", type=float, help="on the worse side (default: proposed, 5%% of the target)")
+    tolerance.add_argument("--no-tolerance", action="store_true", help="no tolerance (no amber band)")
+    end = actions.add_parser("end", parents=[writer], help="no target from a month (until a later one)")
+    end.add_argument("measure_id", metavar="ID")
+    end.add_argument("--from", dest="from_period", type=_period, required=True, help="first month without a target")
+    _import_parser(actions, "targets")
+    _template_parser(actions, "targets")
+
+
+def _import_parser(actions, kind: str) -> None:
+    load = actions.add_parser("import", help=f"check a CSV/XLSX of {kind}, preview it and write it all or nothing")
+    load.add_argument("file", type=Path)
+    load.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
+    load.add_argument("--reason", help="why (required unless --dry-run)")
+    load.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+
+
+def _template_parser(actions, kind: str) -> None:
+    template = actions.add_parser("template", help=f"a {kind} file pre-filled with what is in force at a month")
+    template.add_argument("--period", type=_period, help="the month (default: the current month)")
+    template.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    template.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
 
 def _write(data: bytes, output: Path | None) -> None:
@@ -208,6 +331,166 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+OPTIONS = {
+    "measure_id": "ID", "area_id": "--area", "killer_kpi": "--killer", "from_period": "--from",
+    "retired_from": "--from",
+}
+"""The option a refused field was given by (else ``--field-name``)."""
+
+
+@contextmanager
+def _by_option(args: argparse.Namespace, **options: str) -> Iterator[None]:
+    """Problems with what a command was given, told by option (``targets set, option --tolerance: ...``)."""
+    try:
+        yield
+    except ValidationFailed as failure:
+        named = {**OPTIONS, **options}
+        command = f"{args.command} {args.action}"
+        told = []
+        for problem in failure.problems:
+            column = problem.column
+            where = command if not column else f"{command}, option {named.get(column, '--' + column.replace('_', '-'))}"
+            message = problem.message
+            if message.endswith("give one, or none"):
+                message += " (--tolerance X, or --no-tolerance)"
+            value = problem.value[:-2] if problem.value.endswith(".0") else problem.value
+            told.append(Problem(where, None, None, value, message))
+        raise ValidationFailed(told) from None
+
+
+def _current(period: str | None) -> str:
+    return period or figure_checks.current_month()
+
+
+def _measures(args: argparse.Namespace) -> None:
+    if args.action == "list":
+        _write(write_csv(catalogue.catalogue(store.load(args.db), _current(args.period))), args.output)
+        return
+    given = {k: v for k, v in vars(args).items() if k in store_catalogue.MEASURE_FIELDS and k != "measure_id"}
+    # a polarity change is refused where a recorded tolerance would then be on the better side
+    with _by_option(args, measure_id="--id" if args.action == "add" else "ID", tolerance="--polarity"):
+        if args.action == "add":
+            stored = store_catalogue.add_measure(
+                args.db, {"measure_id": args.measure_id, **given}, user=args.user, reason=args.reason
+            )
+            print(f"Added {stored['measure_id']} at position {stored['position']} of {stored['area_id']}")
+        elif args.action == "edit":
+            if not given:
+                raise ValueError("nothing to change: give at least one option such as --name or --unit")
+            store_catalogue.edit_measure(args.db, args.measure_id, given, user=args.user, reason=args.reason)
+            print(f"Changed {args.measure_id}: {', '.join(given)}")
+        elif args.action == "retire":
+            store_catalogue.retire_measure(args.db, args.measure_id, args.from_period, user=args.user, reason=args.reason)
+            print(f"Retired {args.measure_id} from {label(args.from_period)}")
+        else:
+            store_catalogue.reinstate_measure(args.db, args.measure_id, user=args.user, reason=args.reason)
+            print(f"Reinstated {args.measure_id}")
+
+
+def _shown(value: object) -> str:
+    return "none" if value is None or pd.isna(value) else f"{value:g}"
+
+
+def _listing(frame: pd.DataFrame, measure: str | None, db) -> int | None:
+    if measure and measure not in set(store.load(db).measures["measure_id"]):
+        print(f"unknown measure '{measure}'", file=sys.stderr)
+        return 1
+    _write(write_csv(frame[frame["measure_id"] == measure] if measure else frame), None)
+    return None
+
+
+def _targets(args: argparse.Namespace) -> int | None:
+    if args.action in ("list", "import", "template"):
+        return _catalogue_file(args, "targets")
+    with _by_option(args):
+        if args.action == "set":
+            tolerance = None if args.no_tolerance else (
+                store_catalogue.PROPOSE if args.tolerance is None else args.tolerance
+            )
+            row = store_catalogue.set_target(
+                args.db, args.measure_id, args.from_period, args.target, tolerance, user=args.user, reason=args.reason
+            )
+            proposed = " (proposed)" if tolerance == store_catalogue.PROPOSE and row["tolerance"] is not None else ""
+            print(f"Target of {args.measure_id} from {label(args.from_period)}: {_shown(row['target'])}, "
+                  f"tolerance {_shown(row['tolerance'])}{proposed}")
+        else:
+            store_catalogue.end_target(args.db, args.measure_id, args.from_period, user=args.user, reason=args.reason)
+            print(f"No target for {args.measure_id} from {label(args.from_period)}")
+    return None
+
+
+def _comparators(args: argparse.Namespace) -> int | None:
+    if args.action != "set":
+        return _catalogue_file(args, "comparators")
+    with _by_option(args):
+        row = store_catalogue.set_comparator(
+            args.db, args.measure_id, args.from_period, args.value, args.label, user=args.user, reason=args.reason
+        )
+    shown = ", ".join(s for s in (_shown(row["value"]) if row["value"] is not None else "", row["label"] or "") if s)
+    print(f"Comparator of {args.measure_id} from {label(args.from_period)}: {shown}")
+    return None
+
+
+def _catalogue_file(args: argparse.Namespace, kind: str) -> int | None:
+    """``list``, ``template`` and ``import`` of targets or comparators."""
+    if args.action == "list":
+        snapshot = store.load(args.db)
+        return _listing(snapshot.targets if kind == "targets" else snapshot.comparators, args.measure, args.db)
+    if args.action == "template":
+        make = year_end.targets_template if kind == "targets" else year_end.comparators_template
+        _write(make(store.load(args.db), _current(args.period), args.format), args.output)
+        return None
+    return _import_catalogue(args, kind)
+
+
+def _import_catalogue(args: argparse.Namespace, kind: str) -> int:
+    """Check a targets or comparators file, print the report or the preview, and write it unless ``--dry-run``."""
+    if not args.file.is_file():
+        print(f"no file at {args.file}", file=sys.stderr)
+        return 1
+    plan_file = year_end.plan_targets_file if kind == "targets" else year_end.plan_comparators_file
+    plan = plan_file(args.db, args.file.name, args.file.read_bytes(), user=args.user)
+    if not plan.ok:
+        raise ValidationFailed(plan.problems)
+    for note in plan.notes:
+        print(f"Note: {note}")
+    print(plan.summary())
+    for change in plan.to_write.itertuples(index=False):
+        print(f"  {change.status:8} {change.measure_id} from {change.from_period}: {_change(change, kind)}")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    commit = year_end.commit_targets if kind == "targets" else year_end.commit_comparators
+    counts = commit(args.db, plan, user=args.user, reason=args.reason)
+    print(f"Written: {counts['new']} new, {counts['changed']} changed ({counts['unchanged']} unchanged).")
+    return 0
+
+
+def _change(change, kind: str) -> str:
+    if kind == "targets":
+        proposed = " (proposed)" if change.proposed else ""
+        return (f"target {_shown(change.old_target)} -> {_shown(change.target)}, "
+                f"tolerance {_shown(change.old_tolerance)} -> {_shown(change.tolerance)}{proposed}")
+    old = ", ".join(s for s in (_shown(change.old_value), "" if pd.isna(change.old_label) else change.old_label) if s)
+    new = ", ".join(s for s in (_shown(change.value), "" if pd.isna(change.label) else change.label) if s)
+    return f"{old} -> {new}"
+
+
+HISTORY_COLUMNS = {
+    "recorded_at": "when", "recorded_by": "who", "action": "what", "subject": "subject", "field": "field",
+    "old": "old", "new": "new", "reason": "reason",
+}
+
+
+def _catalogue(args: argparse.Namespace) -> None:
+    if args.action == "history":
+        events = store_catalogue.history(args.db, args.measure)
+        _write(write_csv(events[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS)), args.output)
+    else:
+        counts = year_end.export_dataset(args.db, args.directory, force=args.force)
+        print(f"Wrote {args.directory}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
 COMMANDS = {
     "init": _init,
     "scorecard": _scorecard,
@@ -223,5 +506,9 @@ COMMANDS = {
     "history": lambda args: _write(
         write_csv(store.history(args.db, measure_id=args.measure, period=args.period)), args.output
     ),
+    "measures": _measures,
+    "targets": _targets,
+    "comparators": _comparators,
+    "catalogue": _catalogue,
 }
 """Each command's function: it prints or writes its result and returns an exit code (``None`` is 0)."""

@@ -173,9 +173,9 @@ def edit_measure(path: Path | str | None, measure_id: str, changes: dict, *, use
         stored = _valid_measure(db, {**old, **changes}, "measure")
         if stored["polarity"] != old["polarity"]:
             _check_targets(db, measure_id, stored["polarity"])
-        if stored["position"] != old["position"]:
-            db.execute("UPDATE measures SET position = -position WHERE position = ?", [stored["position"]])
-            db.execute("UPDATE measures SET position = ? WHERE position = ?", [old["position"], -stored["position"]])
+        if stored["position"] != old["position"]:  # swap with the measure at the new position (positions are unique)
+            db.execute("UPDATE measures SET position = ? WHERE measure_id = ?", [-old["position"], measure_id])
+            db.execute("UPDATE measures SET position = ? WHERE position = ?", [old["position"], stored["position"]])
         db["measures"].update(measure_id, {f: stored[f] for f in EDITABLE})
         _record(db, me.email, "edit_measure", measure_id, reason, {f: (old[f], stored[f]) for f in EDITABLE})
         return stored

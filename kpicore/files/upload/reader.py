@@ -23,13 +23,13 @@ def read(name: str, data: bytes, measures: pd.DataFrame) -> Parsed:
     if problem:
         add_problem(parsed, None, None, "", problem)
         return parsed
-    grid = _csv_grid(parsed, data) if file_suffix == "csv" else _workbook_grid(parsed, data)
+    grid = csv_grid(parsed, data) if file_suffix == "csv" else workbook_grid(parsed, data)
     if grid is not None:
         read_grid(parsed, grid, measures)
     return parsed
 
 
-def _csv_grid(parsed: Parsed, data: bytes) -> Grid | None:
+def csv_grid(parsed: Parsed, data: bytes) -> Grid | None:
     """The rows of CSV text (UTF-8, with or without a byte order mark), or ``None`` after recording why not."""
     try:
         text = data.decode("utf-8-sig")
@@ -43,7 +43,7 @@ def _csv_grid(parsed: Parsed, data: bytes) -> Grid | None:
     return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
 
 
-def _workbook_grid(parsed: Parsed, data: bytes) -> Grid | None:
+def workbook_grid(parsed: Parsed, data: bytes) -> Grid | None:
     """The first sheet's rows (noting any other sheet not read), or ``None`` after recording why not."""
     try:
         grid, extra_sheets = xlsx_grid(data)
