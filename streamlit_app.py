@@ -26,6 +26,7 @@ entry_pages = [  # data entry, by role (every write checks the role again in kpi
     *([
         st.Page("pages/users.py", title="Users", icon=":material/group:", url_path="users"),
         st.Page("pages/locks.py", title="Locked months", icon=":material/lock_clock:", url_path="locks"),
+        st.Page("pages/catalogue.py", title="Catalogue", icon=":material/category:", url_path="catalogue"),
     ] if me.account.is_admin else []),
 ]
 navigation = st.navigation({"": pages, "Data entry": entry_pages}, position="top")
