@@ -9,14 +9,15 @@ from kpicore.reports.catalogue import catalogue, timeline
 from kpicore.store import catalogue as changes
 from kpicore.vocab import Frequency, Polarity, Role, Unit
 from ui import catalogue as ui
+from ui import catalogue_tables as tables
 from ui import data, entrypoint, identity
 
 entrypoint.ensure()
 me = identity.require(Role.ADMIN)
 database = data.database()
 snapshot = data.snapshot()
-months = ui.months(snapshot)
-latest = ui.latest_month(snapshot)
+months = tables.months(snapshot)
+latest = tables.latest_month(snapshot)
 areas = dict(zip(snapshot.areas["area_id"], snapshot.areas["name"]))
 
 st.title("Catalogue")
@@ -33,9 +34,9 @@ area = area.selectbox(
     "Thematic area", [None, *areas], format_func=lambda a: "All areas" if a is None else areas[a], key="catalogue_area",
 )
 everything = catalogue(snapshot, period)
-found = ui.find(everything, words, area)
+found = tables.find(everything, words, area)
 event = st.dataframe(
-    ui.measures_table(found), hide_index=True, width="stretch", height=ui.table_height(len(found)), column_config=ui.MEASURES_CONFIG,
+    tables.measures_table(found), hide_index=True, width="stretch", height=tables.table_height(len(found)), column_config=tables.MEASURES_CONFIG,
     on_select="rerun", selection_mode="single-row", key=f"catalogue_table_{period}_{words}_{area}",
 )
 st.caption(f"{len(found)} of {len(everything)} measures. Select a row to choose the measure below.")
@@ -47,19 +48,19 @@ if event.selection.rows:  # a row just selected chooses the measure (once, so th
 names = dict(zip(everything["measure_id"], everything["name"]))
 chooser, about = st.columns([1, 1])
 measure_id = chooser.selectbox("Measure", list(names), format_func=names.get, key="catalogue_measure")
-measure = ui.one(everything, measure_id)
+measure = tables.one(everything, measure_id)
 unit = measure["unit"]
-about.markdown(ui.describe(measure))
+about.markdown(tables.describe(measure))
 about.caption(
-    f"In force at {label(period)}: target {ui.shown(measure['target'], unit)}, tolerance "
-    f"{ui.shown(measure['tolerance'], unit)}, comparator {ui.comparator_text(measure['comparator_value'], measure['comparator_label'], unit) or '–'}."
+    f"In force at {label(period)}: target {tables.shown(measure['target'], unit)}, tolerance "
+    f"{tables.shown(measure['tolerance'], unit)}, comparator {tables.comparator_text(measure['comparator_value'], measure['comparator_label'], unit) or '–'}."
 )
-entries = ui.timeline_table(timeline(snapshot, measure_id), unit)
+entries = tables.timeline_table(timeline(snapshot, measure_id), unit)
 st.markdown("**Targets, tolerances and comparators, from each month**")
 if entries.empty:
     st.info("No target or comparator has been set for this measure.")
 else:
-    st.dataframe(entries, hide_index=True, width="stretch", height=ui.table_height(len(entries), 5))
+    st.dataframe(entries, hide_index=True, width="stretch", height=tables.table_height(len(entries), 5))
 
 target_tab, end_tab, comparator_tab, details_tab, retire_tab = st.tabs(
     ["Set a target", "End or remove a target", "Comparator", "Edit the measure", "Retire or reinstate"]
@@ -118,7 +119,7 @@ with comparator_tab:
             ui.save("comparator", lambda: changes.set_comparator(
                 database, measure_id, start, figure, text or None, user=me.email, reason=reason,
             ), lambda row: f"Saved: {names[measure_id]}'s comparator from {label(start)}: "
-                           f"{ui.comparator_text(row['value'], row['label'], unit)}.")
+                           f"{tables.comparator_text(row['value'], row['label'], unit)}.")
 
 with details_tab:
     ui.show_saved("details")
@@ -138,9 +139,9 @@ with details_tab:
             "frequency": fourth.selectbox("Frequency", [f.value for f in Frequency],
                                           index=[f.value for f in Frequency].index(measure["frequency"]),
                                           format_func=str.capitalize, key="edit_frequency" + key),
-            "lower_bound": first.number_input("Lowest value allowed", value=ui.number(measure["lower_bound"]),
+            "lower_bound": first.number_input("Lowest value allowed", value=tables.number(measure["lower_bound"]),
                                               format="%g", key="edit_lower" + key),
-            "upper_bound": second.number_input("Highest value allowed", value=ui.number(measure["upper_bound"]),
+            "upper_bound": second.number_input("Highest value allowed", value=tables.number(measure["upper_bound"]),
                                                format="%g", key="edit_upper" + key),
             "dot_threshold": third.number_input("D.o.T. threshold", value=float(measure["dot_threshold"]), step=0.1,
                                                 format="%g", key="edit_dot" + key),
@@ -161,7 +162,7 @@ with details_tab:
                          f"judged. Tick “{ui.UNDERSTOOD}” to go ahead.", icon=":material/block:")
             else:
                 ui.save("details", lambda: changes.edit_measure(database, measure_id, edits, user=me.email, reason=reason),
-                        f"Saved: {', '.join(ui.FIELDS[f].lower() for f in edits)} of {edited['name']}.")
+                        f"Saved: {', '.join(tables.FIELDS[f].lower() for f in edits)} of {edited['name']}.")
 
 with retire_tab:
     ui.show_saved("retire")
@@ -190,7 +191,7 @@ st.caption(
 )
 for kind, tab in zip(ui.FILE_KINDS, st.tabs(list(ui.FILE_KINDS.values()))):
     with tab:
-        ui.year_end_file(kind, database, snapshot, months, ui.year_start(latest), user=me.email)
+        ui.year_end_file(kind, database, snapshot, months, tables.year_start(latest), user=me.email)
 
 # --- new measures and areas -----------------------------------------------------------------------
 st.subheader("New measures and thematic areas")
@@ -250,7 +251,7 @@ st.subheader("Change history")
 only = st.toggle("Only the chosen measure", key="history_only")
 events = changes.history(database, subject=measure_id if only else None)
 st.caption(f"{len(events)} change(s), newest first: one line per field changed.")
-st.dataframe(ui.history_table(events, snapshot), hide_index=True, width="stretch", column_config=ui.HISTORY_CONFIG)
+st.dataframe(tables.history_table(events, snapshot), hide_index=True, width="stretch", column_config=tables.HISTORY_CONFIG)
 st.download_button(
     "Download the change history (CSV)", write_csv(events), file_name="catalogue-history.csv", mime="text/csv",
     key="download_catalogue_history",

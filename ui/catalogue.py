@@ -1,5 +1,5 @@
-"""Streamlit glue for the Catalogue page: the tables as people read them, the months offered,
-a target's preview (old → new), and how a refusal or a saved change is shown.
+"""The Catalogue page's forms: a target's preview (old → new) before it is confirmed, the year-end
+files' report and preview, and how a refusal or a saved change is shown.
 
 Every write goes through ``kpicore.store.catalogue``, which checks the role, the reason and the
 values again inside its own transaction; this module only prepares and shows. Text typed by people
@@ -10,247 +10,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from kpicore.access import PermissionDenied
-from kpicore.periods import format_period, label, month_index, shift, window
+from kpicore.periods import label
 from kpicore.problems import Problem, ValidationFailed
 from kpicore.rules import NoProposal, proposed_tolerance, targets_in_force
 from kpicore.snapshot import Snapshot
 from kpicore.store import catalogue as changes
 from kpicore.store.catalogue import PROPOSE, READING_CHANGES
-from kpicore.vocab import Frequency, Polarity, Unit
+from kpicore.vocab import Polarity
 from kpicore.workflows import catalogue as year_end
 from ui import data, entry
+from ui.catalogue_tables import FIELDS, blank, number, old_new, shown
 from ui.identity import plain
-from ui.present import format_value
 
-MONTHS_AHEAD = 36
-"""Months offered after the later of this month and the latest figure (next years' targets)."""
 TOLERANCE_MODES = {
     "proposed": "Proposed",
     "none": "None (no amber band)",
     "typed": "This value",
 }
+
+
 UNDERSTOOD = "I understand this changes how every past figure is judged"
-ACTIONS = {
-    "add_area": "Area added",
-    "rename_area": "Area renamed",
-    "reorder_areas": "Areas reordered",
-    "add_measure": "Measure added",
-    "edit_measure": "Measure edited",
-    "retire_measure": "Measure retired",
-    "reinstate_measure": "Measure reinstated",
-    "set_target": "Target set",
-    "correct_target": "Target corrected",
-    "end_target": "Target ended",
-    "remove_target": "Target entry removed",
-    "set_comparator": "Comparator set",
-    "correct_comparator": "Comparator corrected",
-}
-FIELDS = {
-    "name": "Name",
-    "area_id": "Thematic area",
-    "position": "Position",
-    "killer_kpi": "Killer KPI",
-    "unit": "Unit",
-    "polarity": "Polarity",
-    "frequency": "Frequency",
-    "lower_bound": "Lowest value allowed",
-    "upper_bound": "Highest value allowed",
-    "dot_threshold": "D.o.T. threshold",
-    "retired_from": "Retired from",
-    "target": "Target",
-    "tolerance": "Tolerance",
-    "value": "Comparator value",
-    "label": "Comparator source",
-    "order": "Order",
-    "measure_id": "Measure id",
-    "from_period": "From month",
-    "area": "Thematic area",
-}
-MEASURES_CONFIG = {
-    "Measure": st.column_config.TextColumn(width=440, pinned=True),
-    "Killer KPI": st.column_config.CheckboxColumn(width="small"),
-    "Target": st.column_config.TextColumn(help="In force at the month chosen above"),
-    "Tolerance": st.column_config.TextColumn(help="Threshold of the amber band, on the worse side of the target"),
-    "Comparator": st.column_config.TextColumn(width="medium", help="In force at the month chosen above, with where it comes from"),
-    "Area": st.column_config.TextColumn(width="medium"),
-    "Allowed values": st.column_config.TextColumn(help="A figure outside this range is refused"),
-    "D.o.T. threshold": st.column_config.TextColumn(help="Change that turns the direction-of-travel arrow"),
-    "Id": st.column_config.TextColumn(help="The measure's stable id, used in files and links"),
-}
-HISTORY_CONFIG = {
-    "What": st.column_config.TextColumn(width="large"),
-    "Old → new": st.column_config.TextColumn(width="medium"),
-    "Reason": st.column_config.TextColumn(width="large"),
-}
-
-
-def _blank(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
-
-
-def number(value: object) -> float | None:
-    """A stored number as a float, or ``None`` when missing (never NaN on screen)."""
-    return None if _blank(value) else float(value)
-
-
-def shown(value: object, unit: str) -> str:
-    """A value in the measure's unit (``90.0%``); ``–`` when there is none."""
-    return "–" if _blank(value) else format_value(float(value), unit)
-
-
-# --- months ---------------------------------------------------------------------------------------
-
-
-def months(snapshot: Snapshot, today: date | None = None) -> list[str]:
-    """Months offered by the month pickers, oldest first: from the first month anything is dated
-    to ``MONTHS_AHEAD`` months after the later of this month and the latest figure."""
-    dated = pd.concat([
-        snapshot.observations["period"], snapshot.targets["from_period"], snapshot.comparators["from_period"],
-    ]).dropna().astype(str)
-    today = today or date.today()
-    now = format_period(today.year, today.month)
-    first = min(dated.min(), now) if len(dated) else now
-    last = shift(max(dated.max(), now) if len(dated) else now, MONTHS_AHEAD)
-    return window(last, month_index(last) - month_index(first) + 1)
-
-
-def year_start(after: str) -> str:
-    """The first April after ``after``: year-end targets and comparators apply from the new financial year."""
-    return next(p for p in window(shift(after, 12), 12) if p.endswith("-04"))
-
-
-def latest_month(snapshot: Snapshot) -> str:
-    """The latest month with any figure (the pickers' default)."""
-    periods = snapshot.observations["period"]
-    today = date.today()
-    return str(periods.max()) if len(periods) else format_period(today.year, today.month)
-
-
-# --- tables ---------------------------------------------------------------------------------------
-
-
-def _range(lower: object, upper: object) -> str:
-    if _blank(lower) and _blank(upper):
-        return "Any"
-    return f"{'no minimum' if _blank(lower) else f'{lower:g}'} to {'no maximum' if _blank(upper) else f'{upper:g}'}"
-
-
-def comparator_text(value: object, source: object, unit: str) -> str:
-    parts = [] if _blank(value) else [format_value(float(value), unit)]
-    if not _blank(source):
-        parts.append(f"({source})" if parts else str(source))
-    return " ".join(parts)
-
-
-def find(table: pd.DataFrame, search: str, area: str | None) -> pd.DataFrame:
-    """The catalogue rows whose name or id contains ``search`` (any case), in ``area`` if given."""
-    words = (search or "").strip().lower()
-    kept = table
-    if area:
-        kept = kept[kept["area_id"] == area]
-    if words:
-        text = kept["name"].str.lower() + " " + kept["measure_id"].str.lower()
-        kept = kept[text.str.contains(words, regex=False)]
-    return kept.reset_index(drop=True)
-
-
-def measures_table(table: pd.DataFrame) -> pd.DataFrame:
-    """``kpicore.reports.catalogue.catalogue`` as people read it: labels, formatted values, no blanks shown as None."""
-    return pd.DataFrame({
-        "Measure": table["name"],
-        "Target": [shown(v, u) for v, u in zip(table["target"], table["unit"])],
-        "Tolerance": [shown(v, u) for v, u in zip(table["tolerance"], table["unit"])],
-        "Comparator": [
-            comparator_text(v, s, u) or "–"
-            for v, s, u in zip(table["comparator_value"], table["comparator_label"], table["unit"])
-        ],
-        "Polarity": table["polarity"].map(lambda p: Polarity(p).label),
-        "Unit": table["unit"].map(lambda u: Unit(u).label),
-        "Frequency": table["frequency"].map(lambda f: Frequency(f).value.capitalize()),
-        "Killer KPI": table["killer_kpi"].astype(bool),
-        "Allowed values": [_range(lo, hi) for lo, hi in zip(table["lower_bound"], table["upper_bound"])],
-        "D.o.T. threshold": table["dot_threshold"].map(lambda v: f"{v:g}"),
-        "In use": table["retired_from"].map(lambda p: "Yes" if _blank(p) else f"Retired from {label(p)}"),
-        "Area": table["area"],
-        "Id": table["measure_id"],
-    })
-
-
-def table_height(rows: int, most: int = 8) -> int:
-    """Pixels for a table of ``rows`` rows and its header: at most ``most`` rows show, the rest scroll."""
-    return 35 * (min(rows, most) + 1) + 3
-
-
-def timeline_table(timeline: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """A measure's effective-dated entries (``kpicore.reports.catalogue.timeline``) as people read them."""
-    what = {"target": "Target", "target ended": "Target ended", "comparator": "Comparator"}
-    return pd.DataFrame({
-        "From": timeline["from_period"].map(label),
-        "Entry": timeline["what"].map(what),
-        "Target": [shown(v, unit) if w == "target" else "" for v, w in zip(timeline["target"], timeline["what"])],
-        "Tolerance": [
-            shown(v, unit) if w == "target" else "" for v, w in zip(timeline["tolerance"], timeline["what"])
-        ],
-        "Comparator": [
-            comparator_text(v, s, unit)
-            for v, s in zip(timeline["comparator_value"], timeline["comparator_label"])
-        ],
-    }, columns=["From", "Entry", "Target", "Tolerance", "Comparator"])
-
-
-def one(table: pd.DataFrame, measure_id: str) -> pd.Series:
-    """The catalogue's row of one measure (with its id)."""
-    return table.loc[table["measure_id"] == measure_id].iloc[0]
-
-
-def describe(measure: pd.Series) -> str:
-    """One line about a measure (Markdown, its text escaped)."""
-    parts = [
-        plain(str(measure["area"])), Unit(measure["unit"]).label, Polarity(measure["polarity"]).label,
-        Frequency(measure["frequency"]).value.capitalize(),
-        f"values {_range(measure['lower_bound'], measure['upper_bound'])}",
-        f"id `{measure['measure_id']}`",
-    ]
-    if measure["killer_kpi"]:
-        parts.insert(1, "★ killer KPI")
-    if not _blank(measure["retired_from"]):
-        parts.append(f"**retired from {label(measure['retired_from'])}**")
-    return " · ".join(parts)
-
-
-def _subject(subject: str, names: dict[str, str], areas: dict[str, str]) -> str:
-    measure, _, period = subject.partition(" ")
-    if measure in names:
-        return names[measure] + (f" (from {label(period)})" if period else "")
-    return areas.get(subject, "The thematic areas" if subject == "areas" else subject)
-
-
-def history_table(events: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
-    """``kpicore.store.catalogue.history`` as people read it, newest first."""
-    names = dict(zip(snapshot.measures["measure_id"], snapshot.measures["name"]))
-    areas = dict(zip(snapshot.areas["area_id"], snapshot.areas["name"]))
-    return pd.DataFrame({
-        "When (UTC)": events["recorded_at"].str.replace("T", " ").str[:16],
-        "By": events["recorded_by"],
-        "Change": events["action"].map(lambda a: ACTIONS.get(a, a.replace("_", " ").capitalize())),
-        "What": [_subject(s, names, areas) for s in events["subject"]],
-        "Field": events["field"].map(lambda f: "" if _blank(f) else FIELDS.get(f, f)),
-        "Old → new": [
-            "" if _blank(o) and _blank(n) else f"{'–' if _blank(o) else o} → {'–' if _blank(n) else n}"
-            for o, n in zip(events["old"], events["new"])
-        ],
-        "Reason": events["reason"].fillna(""),
-    }, columns=["When (UTC)", "By", "Change", "What", "Field", "Old → new", "Reason"])
-
-
-# --- a target's preview ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -434,8 +219,8 @@ def save(section: str, action: Callable[[], object], message: Callable[[object],
 def changed(current: pd.Series, edited: dict) -> dict:
     """The fields of ``edited`` that differ from the measure as stored (missing equals missing)."""
     def same(old: object, new: object) -> bool:
-        if _blank(old) or _blank(new):
-            return _blank(old) and _blank(new)
+        if blank(old) or blank(new):
+            return blank(old) and blank(new)
         if isinstance(new, bool) or isinstance(old, bool):
             return bool(old) == bool(new)
         if isinstance(new, (int, float)):
@@ -452,20 +237,20 @@ def reading_changes(changes: dict) -> list[str]:
 
 # --- the year-end files ---------------------------------------------------------------------------
 
+
 FILE_KINDS = {year_end.TARGETS: "Targets file", year_end.COMPARATORS: "Comparators file"}
+
+
 TEMPLATES = {year_end.TARGETS: year_end.targets_template, year_end.COMPARATORS: year_end.comparators_template}
+
+
 PLANS = {year_end.TARGETS: year_end.plan_targets_file, year_end.COMPARATORS: year_end.plan_comparators_file}
+
+
 COMMITS = {year_end.TARGETS: year_end.commit_targets, year_end.COMPARATORS: year_end.commit_comparators}
+
+
 CHANGE_WORDS = {"new": "New", "changed": "Changed", "unchanged": "Unchanged"}
-
-
-def _old_new(old: object, new: object, unit: str | None = None, note: str = "") -> str:
-    def text(value: object) -> str:
-        if _blank(value):
-            return "–"
-        return format_value(float(value), unit) if unit else str(value)
-
-    return f"{text(old)} → {text(new)}{note}"
 
 
 def file_preview(plan: year_end.CataloguePlan, snapshot: Snapshot) -> None:
@@ -489,14 +274,14 @@ def file_preview(plan: year_end.CataloguePlan, snapshot: Snapshot) -> None:
         "Change": rows["status"].map(CHANGE_WORDS),
     })
     if plan.kind == year_end.TARGETS:
-        table["Target"] = [_old_new(o, n, u) for o, n, u in zip(rows["old_target"], rows["target"], units)]
+        table["Target"] = [old_new(o, n, u) for o, n, u in zip(rows["old_target"], rows["target"], units)]
         table["Tolerance"] = [
-            _old_new(o, n, u, " (proposed)" if p else "")
+            old_new(o, n, u, " (proposed)" if p else "")
             for o, n, u, p in zip(rows["old_tolerance"], rows["tolerance"], units, rows["proposed"])
         ]
     else:
-        table["Value"] = [_old_new(o, n, u) for o, n, u in zip(rows["old_value"], rows["value"], units)]
-        table["Source"] = [_old_new(o, n) for o, n in zip(rows["old_label"], rows["label"])]
+        table["Value"] = [old_new(o, n, u) for o, n, u in zip(rows["old_value"], rows["value"], units)]
+        table["Source"] = [old_new(o, n) for o, n in zip(rows["old_label"], rows["label"])]
     st.caption("Old: what is in force at each row's month now. Nothing is saved until you confirm.")
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"Measure": st.column_config.TextColumn(width="large")})
