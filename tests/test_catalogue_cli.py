@@ -247,7 +247,7 @@ def test_measures_add_edit_retire_reinstate_and_history(db, cli):
     assert len(csv_of(cli(db, "catalogue", "history")[1])) == len(history) + 2
     target = csv_of(cli(db, "catalogue", "history", "--measure", files.HIGHER)[1])
     assert target[["subject", "field", "old", "new"]].values.tolist() == [
-        [f"{files.HIGHER} 2023-04", "tolerance", "", "87.4"], [f"{files.HIGHER} 2023-04", "target", "", "92"],
+        [f"{files.HIGHER} 2023-04", "tolerance", "85.5", "87.4"], [f"{files.HIGHER} 2023-04", "target", "90", "92"],
     ]
 
 

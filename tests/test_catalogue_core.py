@@ -42,7 +42,7 @@ def test_a_target_from_april_changes_bands_and_distance_from_april_and_not_befor
     record(db, {"2023-03": 86.0, "2023-04": 86.0})
     assert band_and_distance(db, "2023-04") == (Band.WITHIN_TOLERANCE, -4.0, 90.0, 85.5)
     stored = catalogue.set_target(db, MEASURE, "2023-04", 78.0, user=ADMIN, reason="2023-24 targets agreed at board")
-    assert (stored["target"], stored["tolerance"], stored["old_target"]) == (78.0, 74.1, None)  # 5% of 78 proposed
+    assert (stored["target"], stored["tolerance"], stored["old_target"]) == (78.0, 74.1, 90.0)  # 5% of 78 proposed
     assert band_and_distance(db, "2023-03") == (Band.WITHIN_TOLERANCE, -4.0, 90.0, 85.5)
     assert band_and_distance(db, "2023-04") == (Band.MET, 8.0, 78.0, 74.1)
 

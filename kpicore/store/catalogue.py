@@ -239,14 +239,24 @@ def _with_proposals(db: Database, frame: pd.DataFrame, source: str, polarity: pd
     return frame
 
 
+def _in_force(db: Database, table: str, columns: str, measure_id: str, period: str) -> tuple | None:
+    """The entry of ``table`` in force at ``period`` (its ``columns`` and its ``from_period``), or ``None``:
+    what a new entry from ``period`` replaces, recorded as the old value."""
+    return db.execute(
+        f"SELECT {columns}, from_period FROM {table} WHERE measure_id = ? AND from_period <= ? "
+        "ORDER BY from_period DESC LIMIT 1",
+        [measure_id, period],
+    ).fetchone()
+
+
 def set_targets(path: Path | str | None, targets: pd.DataFrame, *, user: str, reason: str, source: str = "targets") -> list[dict]:
     """Set targets from their months, all or nothing: ``measure_id, from_period, target, tolerance``.
 
     A blank target ends the target from that month (no tolerance then); a tolerance of
     ``PROPOSE`` is proposed (5% on the worse side); a blank tolerance means no amber band. A
     tolerance on the better side is refused. An entry for a month that already has one corrects
-    it (recorded old → new). Problems name the row (the frame's index + 2, as in a file) and column.
-    Returns the stored rows with their old values."""
+    it. Each change is recorded old → new, old being what was in force at that month. Problems name
+    the row (the frame's index + 2, as in a file) and column. Returns the stored rows with the old values."""
     with as_admin(path, user, "set targets") as (db, me):
         reason = required_reason(reason, "set targets")
         polarity = pd.Series({r["measure_id"]: r["polarity"] for r in db.query("SELECT measure_id, polarity FROM measures")})
@@ -257,12 +267,10 @@ def set_targets(path: Path | str | None, targets: pd.DataFrame, *, user: str, re
         stored = []
         for row in valid.drop(columns="polarity").to_dict("records"):
             row = {k: (None if pd.isna(v) else v) for k, v in row.items()}
-            old = db.execute(
-                "SELECT target, tolerance FROM targets WHERE measure_id = ? AND from_period = ?",
-                [row["measure_id"], row["from_period"]],
-            ).fetchone()
+            old = _in_force(db, "targets", "target, tolerance", row["measure_id"], row["from_period"])
+            corrects = old is not None and old[2] == row["from_period"]
             db["targets"].upsert(row, pk=("measure_id", "from_period"))
-            action = "end_target" if row["target"] is None else ("correct_target" if old else "set_target")
+            action = "end_target" if row["target"] is None else ("correct_target" if corrects else "set_target")
             _record(db, me.email, action, f"{row['measure_id']} {row['from_period']}", reason, {
                 "target": (old[0] if old else None, row["target"]),
                 "tolerance": (old[1] if old else None, row["tolerance"]),
@@ -309,10 +317,10 @@ def set_comparators(path, comparators: pd.DataFrame, *, user: str, reason: str, 
         stored = []
         for row in valid.to_dict("records"):
             row = {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
-            old = db.execute("SELECT value, label FROM comparators WHERE measure_id = ? AND from_period = ?",
-                             [row["measure_id"], row["from_period"]]).fetchone()
+            old = _in_force(db, "comparators", "value, label", row["measure_id"], row["from_period"])
+            corrects = old is not None and old[2] == row["from_period"]
             db["comparators"].upsert(row, pk=("measure_id", "from_period"))
-            _record(db, me.email, "correct_comparator" if old else "set_comparator",
+            _record(db, me.email, "correct_comparator" if corrects else "set_comparator",
                     f"{row['measure_id']} {row['from_period']}", reason,
                     {"value": (old[0] if old else None, row["value"]), "label": (old[1] if old else None, row["label"])})
             stored.append({**row, "old_value": old[0] if old else None, "old_label": old[1] if old else None})
