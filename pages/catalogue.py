@@ -195,7 +195,7 @@ for kind, tab in zip(ui.FILE_KINDS, st.tabs(list(ui.FILE_KINDS.values()))):
 
 # --- new measures and areas -----------------------------------------------------------------------
 st.subheader("New measures and thematic areas")
-new_tab, area_tab, rename_tab = st.tabs(["Add a measure", "Add an area", "Rename an area"])
+new_tab, area_tab, rename_tab, order_tab = st.tabs(["Add a measure", "Add an area", "Rename an area", "Reorder the areas"])
 with new_tab:
     ui.show_saved("new")
     with st.form("add_measure"):
@@ -245,6 +245,19 @@ with rename_tab:
         if st.form_submit_button("Rename the area", key="rename_area"):
             ui.save("rename", lambda: changes.rename_area(database, area_id, area_name, user=me.email, reason=reason),
                     f"Renamed {areas[area_id]} to {area_name}.")
+with order_tab:
+    ui.show_saved("order")
+    with st.form("reorder_areas", clear_on_submit=True):
+        order = st.data_editor(
+            tables.area_order(snapshot.areas), hide_index=True, disabled=["Area"], key="area_order",
+            column_config={"Position": st.column_config.NumberColumn(min_value=1, step=1, required=True,
+                                                                    help="The area's place on the scorecard")},
+        )
+        reason = st.text_input("Reason (required)", key="order_reason")
+        if st.form_submit_button("Reorder the areas", key="reorder_areas"):
+            ids = tables.reordered(snapshot.areas, order)
+            ui.save("order", lambda: changes.reorder_areas(database, ids, user=me.email, reason=reason),
+                    "Areas reordered: " + ", ".join(areas[a] for a in ids) + ".")
 
 # --- the change history ---------------------------------------------------------------------------
 st.subheader("Change history")

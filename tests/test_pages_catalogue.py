@@ -254,3 +254,19 @@ def test_a_comparators_file_is_previewed_then_saved(db):
     assert "Saved comparators-2023.csv: 1 new, 0 changed, 83 unchanged." in shown(at.success)
     comparators = store.load(db).comparators.query("measure_id == @MEASURE")
     assert comparators[["from_period", "value", "label"]].values.tolist() == [["2023-04", 81.2, "England 2021-22"]]
+
+
+
+def test_the_reorder_table_gives_the_new_order_and_the_page_offers_it(db):
+    from ui.catalogue_tables import area_order, reordered
+
+    areas = store.load(db).areas
+    order = area_order(areas)
+    assert order["Position"].tolist() == list(range(1, 11)) and order["Area"].iloc[0] == "Response to Risk"
+    order.loc[order["Area"] == "Repeat Work", "Position"] = 1  # ties keep the current order after it
+    ids = reordered(areas, order)
+    assert ids[:2] == ["response-to-risk", "repeat-work"] and sorted(ids) == sorted(areas["area_id"])
+    changes.reorder_areas(db, ids, user=ADMIN, reason="Repeat work up for the board")
+    assert list(store.load(db).areas.sort_values("position")["area_id"]) == ids
+    at = start()
+    assert "Reorder the areas" in [t.label for t in at.tabs]

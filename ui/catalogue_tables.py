@@ -252,3 +252,16 @@ def old_new(old: object, new: object, unit: str | None = None, note: str = "") -
         return format_value(float(value), unit) if unit else str(value)
 
     return f"{text(old)} → {text(new)}{note}"
+
+
+def area_order(areas: pd.DataFrame) -> pd.DataFrame:
+    """The areas as an editable table: ``Position`` and ``Area`` (the name), in the council's order."""
+    ordered = areas.sort_values("position")
+    return pd.DataFrame({"Position": ordered["position"].astype(int).to_numpy(), "Area": ordered["name"].to_numpy()})
+
+
+def reordered(areas: pd.DataFrame, edited: pd.DataFrame) -> list[str]:
+    """Area ids in the order of the edited positions; ties keep the current order."""
+    ordered = areas.sort_values("position").reset_index(drop=True)
+    positions = pd.to_numeric(edited["Position"], errors="coerce").fillna(len(ordered) + 1).to_numpy()
+    return ordered.assign(_new=positions).sort_values(["_new", "position"], kind="stable")["area_id"].tolist()
