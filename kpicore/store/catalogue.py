@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from sqlite_utils import Database
 
+from kpicore.files.catalogue_file import PROPOSE  # a tolerance to propose: the same word as in a file
 from kpicore.files.dataset import validate_table
 from kpicore.periods import parse_period
 from kpicore.problems import Problem, ValidationFailed
@@ -24,8 +25,6 @@ from kpicore.store.people import as_admin, required_reason
 from kpicore.vocab import Polarity, Unit
 from schemas import AreaModel, ComparatorModel, MeasureModel, TargetModel
 
-PROPOSE = "propose"
-"""``tolerance=PROPOSE``: the tolerance proposed for the target (5% on the worse side, DESIGN.md 3.2)."""
 MEASURE_FIELDS = [
     "measure_id", "area_id", "position", "name", "killer_kpi", "unit", "polarity", "frequency",
     "lower_bound", "upper_bound", "dot_threshold", "retired_from",
