@@ -1,8 +1,6 @@
-"""``python -m kpicore``: the command line for set-up, automation and scheduled jobs.
+"""The catalogue from the command line: ``measures``, ``targets``, ``comparators`` and ``catalogue``.
 
-Every command uses the same functions as the pages; the database is ``--db``,
-else ``KPI_DB``, else ``data/kpi.sqlite``.
-"""
+Every write takes ``--user`` and ``--reason``; a refused option is named in the message."""
 
 from __future__ import annotations
 
@@ -15,97 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from kpicore import figure_checks, store
-from kpicore.access import PermissionDenied
+from kpicore.cli.common import month_argument, write_out
 from kpicore.files.csv_writer import write_csv
-from kpicore.files.dataset import DATA_DIR
-from kpicore.files.excel import scorecard_xlsx
-from kpicore.periods import label, parse_period
+from kpicore.periods import label
 from kpicore.problems import Problem, ValidationFailed
-from kpicore.reports import catalogue, returns, scorecard
+from kpicore.reports import catalogue
 from kpicore.store import catalogue as store_catalogue
-from kpicore.vocab import Frequency, Polarity, Role, Unit
+from kpicore.vocab import Frequency, Polarity, Unit
 from kpicore.workflows import catalogue as year_end
-from kpicore.workflows import submission
-
-
-def _period(text: str) -> str:
-    try:
-        return parse_period(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from error
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m kpicore", description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="database file (default: $KPI_DB or data/kpi.sqlite)")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    init = commands.add_parser("init", help="create the database and load the shipped dataset")
-    init.add_argument("--force", action="store_true", help="replace an existing database")
-    init.add_argument("--data", type=Path, default=DATA_DIR, help="dataset folder (default: data/)")
-
-    card = commands.add_parser("scorecard", help="write the scorecard, as the scorecard page's download")
-    card.add_argument("--period", type=_period, help="last month of the window (default: latest with data)")
-    card.add_argument("--months", type=int, default=13, help="months in the window (default 13)")
-    card.add_argument("--area", help="only this thematic area (its id)")
-    card.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-    card.add_argument("--output", type=Path, help="file to write (default: standard output)")
-
-    export = commands.add_parser("export", help="write all current figures in the long layout")
-    export.add_argument("--format", choices=["csv"], default="csv")
-    export.add_argument("--output", type=Path, help="file to write (default: standard output)")
-
-    backup = commands.add_parser("backup", help="make a consistent copy of the live database")
-    backup.add_argument("file", type=Path)
-    _data_entry_parsers(commands)
-    _catalogue_parsers(commands)
-    return parser
-
-
-def _data_entry_parsers(commands) -> None:
-    """``import``, ``users``, ``lock``/``unlock``/``locks``, ``returns`` and ``history``."""
-    user = argparse.ArgumentParser(add_help=False)
-    user.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
-
-    load = commands.add_parser("import", parents=[user], help="validate and load a CSV/XLSX of figures, all or nothing")
-    load.add_argument("file", type=Path)
-    load.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
-    load.add_argument("--reason", help="why figures are revised (required to revise a figure or change a locked month)")
-
-    people = commands.add_parser("users", help="list and manage users and the measures they own (admins)")
-    actions = people.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="every user, role and owned measures")
-    add = actions.add_parser("add", parents=[user], help="register a user or change their role")
-    add.add_argument("email")
-    add.add_argument("--role", choices=[r.value for r in Role], required=True)
-    add.add_argument("--name")
-    remove = actions.add_parser("remove", parents=[user], help="remove a user and their ownership")
-    remove.add_argument("email")
-    for verb, text in (("own", "give a user these measures"), ("disown", "take these measures from a user")):
-        action = actions.add_parser(verb, parents=[user], help=text)
-        action.add_argument("email")
-        action.add_argument("measure_ids", nargs="+", metavar="MEASURE_ID")
-
-    for verb, text in (("lock", "lock a signed-off month (admins)"), ("unlock", "unlock a month (admins)")):
-        action = commands.add_parser(verb, parents=[user], help=text)
-        action.add_argument("period", type=_period)
-        action.add_argument("--reason", required=True)
-    commands.add_parser("locks", help="list the locked months")
-
-    rebase = commands.add_parser("rebase", parents=[user], help="start a new SPC period for a measure (admins)")
-    rebase.add_argument("measure_id")
-    rebase.add_argument("period", type=_period, help="first month of the new SPC period")
-    rebase.add_argument("--reason", required=True)
-    rebase.add_argument("--remove", action="store_true", help="remove the re-base at this month instead")
-
-    chase = commands.add_parser("returns", help="measures still missing a month's figure, with owners (CSV)")
-    chase.add_argument("--period", type=_period, help="the month (default: the month after the latest with data)")
-    chase.add_argument("--output", type=Path, help="file to write (default: standard output)")
-
-    versions = commands.add_parser("history", help="every version of the figures, newest first (CSV)")
-    versions.add_argument("--measure", help="one measure (its id)")
-    versions.add_argument("--period", type=_period, help="one month")
-    versions.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
 
 def _optional_number(text: str) -> float | None:
@@ -118,7 +33,7 @@ def _optional_number(text: str) -> float | None:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number (or none)") from error
 
 
-def _catalogue_parsers(commands) -> None:
+def add_parsers(commands) -> None:
     """``measures``, ``targets``, ``comparators`` and ``catalogue``: the catalogue, changed by administrators."""
     writer = argparse.ArgumentParser(add_help=False)
     writer.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
@@ -132,7 +47,7 @@ def _catalogue_parsers(commands) -> None:
     listing.add_argument("--measure", help="one measure (its id)")
     one = actions.add_parser("set", parents=[writer], help="a measure's comparator from a month")
     one.add_argument("measure_id", metavar="ID")
-    one.add_argument("--from", dest="from_period", type=_period, required=True, help="first month it applies to")
+    one.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month it applies to")
     one.add_argument("--value", type=float, help="the comparator's figure, in the measure's unit")
     one.add_argument("--label", help='where it comes from ("England 2022-23"), or the comparator itself')
     _import_parser(actions, "comparators")
@@ -152,7 +67,7 @@ def _measures_parsers(commands, writer: argparse.ArgumentParser) -> None:
     measures = commands.add_parser("measures", help="list, add, edit, retire and reinstate measures (admins)")
     actions = measures.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="every measure with what is in force at a month (CSV)")
-    listing.add_argument("--period", type=_period, help="the month (default: the current month)")
+    listing.add_argument("--period", type=month_argument, help="the month (default: the current month)")
     listing.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
     add = actions.add_parser("add", parents=[writer], help="add a measure (at the end of the order)")
@@ -179,7 +94,7 @@ def _measures_parsers(commands, writer: argparse.ArgumentParser) -> None:
 
     retire = actions.add_parser("retire", parents=[writer], help="no figure is expected from a month on")
     retire.add_argument("measure_id", metavar="ID")
-    retire.add_argument("--from", dest="from_period", type=_period, required=True, help="first month without a figure")
+    retire.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month without a figure")
     reinstate = actions.add_parser("reinstate", parents=[writer], help="bring a retired measure back into use")
     reinstate.add_argument("measure_id", metavar="ID")
 
@@ -199,14 +114,14 @@ def _targets_parsers(commands, writer: argparse.ArgumentParser) -> None:
     listing.add_argument("--measure", help="one measure (its id)")
     one = actions.add_parser("set", parents=[writer], help="a measure's target (and tolerance) from a month")
     one.add_argument("measure_id", metavar="ID")
-    one.add_argument("--from", dest="from_period", type=_period, required=True, help="first month it applies to")
+    one.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month it applies to")
     one.add_argument("--target", type=float, required=True, help="in the measure's unit")
     tolerance = one.add_mutually_exclusive_group()
     tolerance.add_argument("--tolerance", type=float, help="on the worse side (default: proposed, 5%% of the target)")
     tolerance.add_argument("--no-tolerance", action="store_true", help="no tolerance (no amber band)")
     end = actions.add_parser("end", parents=[writer], help="no target from a month (until a later one)")
     end.add_argument("measure_id", metavar="ID")
-    end.add_argument("--from", dest="from_period", type=_period, required=True, help="first month without a target")
+    end.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month without a target")
     _import_parser(actions, "targets")
     _template_parser(actions, "targets")
 
@@ -221,120 +136,17 @@ def _import_parser(actions, kind: str) -> None:
 
 def _template_parser(actions, kind: str) -> None:
     template = actions.add_parser("template", help=f"a {kind} file pre-filled with what is in force at a month")
-    template.add_argument("--period", type=_period, help="the month (default: the current month)")
+    template.add_argument("--period", type=month_argument, help="the month (default: the current month)")
     template.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     template.add_argument("--output", type=Path, help="file to write (default: standard output)")
-
-
-def _write(data: bytes, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output.write_bytes(data)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; the exit code is 0 done, 1 bad input (nothing written), 2 bad arguments, 3 not allowed."""
-    args = _parser().parse_args(argv)
-    try:
-        return COMMANDS[args.command](args) or 0
-    except ValidationFailed as failure:
-        print(f"Refused: {len(failure.problems)} problem(s), nothing was written.", file=sys.stderr)
-        for problem in failure.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    except (FileExistsError, FileNotFoundError) as error:
-        print(error, file=sys.stderr)
-        return 1
-    except PermissionDenied as error:
-        print(f"Not allowed: {error}. Nothing was written.", file=sys.stderr)
-        return 3
-    except (store.StaleFigures, ValueError, KeyError) as error:
-        print(f"Refused: {str(error).strip(chr(39))}. Nothing was written.", file=sys.stderr)
-        return 1
-
-
-def _init(args: argparse.Namespace) -> None:
-    done = store.initialise(args.db, args.data, force=args.force)
-    if done.backup_note:
-        print(done.backup_note)
-    print(f"Created {args.db or store.default_path()}: " + ", ".join(f"{n} {name}" for name, n in done.counts.items()))
-
-
-def _scorecard(args: argparse.Namespace) -> int | None:
-    snapshot = store.load(args.db)
-    if args.area and args.area not in set(snapshot.areas["area_id"]):
-        print(f"unknown area '{args.area}'; areas: {', '.join(snapshot.areas['area_id'])}", file=sys.stderr)
-        return 2
-    table = scorecard.build(snapshot, args.period, args.months, args.area)
-    if args.format == "csv":
-        _write(write_csv(table), args.output)
-    else:
-        period = args.period or scorecard.latest_period(snapshot)
-        units = snapshot.measures.set_index("measure_id")["unit"]
-        _write(scorecard_xlsx(table, units, f"Scorecard as at {label(period)}"), args.output)
-    return None
-
-
-def _users(args: argparse.Namespace) -> None:
-    if args.action == "list":
-        _write(write_csv(store.users(args.db)), None)
-    elif args.action == "add":
-        store.save_user(args.db, args.email, role=args.role, name=args.name, user=args.user)
-        print(f"Saved {args.email} as {args.role}")
-    elif args.action == "remove":
-        store.remove_user(args.db, args.email, user=args.user)
-        print(f"Removed {args.email}")
-    else:
-        mode = "add" if args.action == "own" else "remove"
-        owned = store.set_measures(args.db, args.email, args.measure_ids, user=args.user, mode=mode)
-        print(f"{args.email} owns {len(owned)} measure(s): {', '.join(owned) or 'none'}")
-
-
-def _lock_or_unlock(args: argparse.Namespace) -> None:
-    getattr(store, args.command)(args.db, args.period, user=args.user, reason=args.reason)
-    print(f"{label(args.period)} {args.command}ed")
-
-
-def _rebase(args: argparse.Namespace) -> None:
-    change = store.remove_rebase if args.remove else store.rebase
-    change(args.db, args.measure_id, args.period, user=args.user, reason=args.reason)
-    print(f"{'Removed the' if args.remove else 'Recorded a'} re-base of {args.measure_id} at {label(args.period)}")
-
-
-def _returns(args: argparse.Namespace) -> None:
-    snapshot = store.load(args.db)
-    period = args.period or submission.next_due(snapshot)
-    table = returns.outstanding(snapshot, store.owners(args.db), period)
-    _write(write_csv(table.assign(period=period)), args.output)
-
-
-def _import(args: argparse.Namespace) -> int:
-    """Check a file, print the report or the preview, and write it unless ``--dry-run``."""
-    if not args.file.is_file():
-        print(f"no file at {args.file}", file=sys.stderr)
-        return 1
-    plan = submission.plan_file(args.db, args.file.name, args.file.read_bytes(), user=args.user, source="cli")
-    if not plan.ok:
-        raise ValidationFailed(plan.problems)
-    for note in plan.notes:
-        print(f"Note: {note}")
-    print(plan.summary())
-    for change in plan.to_write.itertuples(index=False):
-        old = "" if pd.isna(change.old_value) else f"{change.old_value:g} -> "
-        print(f"  {change.status:8} {change.measure_id} {change.period}: {old}{change.value:g}")
-    if args.dry_run:
-        print("Dry run: nothing was written.")
-        return 0
-    counts = submission.commit(args.db, plan, user=args.user, reason=args.reason)
-    print(f"Written: {counts['new']} new, {counts['revised']} revised ({counts['unchanged']} unchanged).")
-    return 0
 
 
 OPTIONS = {
     "measure_id": "ID", "area_id": "--area", "killer_kpi": "--killer", "from_period": "--from",
     "retired_from": "--from",
 }
+
+
 """The option a refused field was given by (else ``--field-name``)."""
 
 
@@ -364,7 +176,7 @@ def _current(period: str | None) -> str:
 
 def _measures(args: argparse.Namespace) -> None:
     if args.action == "list":
-        _write(write_csv(catalogue.catalogue(store.load(args.db), _current(args.period))), args.output)
+        write_out(write_csv(catalogue.catalogue(store.load(args.db), _current(args.period))), args.output)
         return
     given = {k: v for k, v in vars(args).items() if k in store_catalogue.MEASURE_FIELDS and k != "measure_id"}
     # a polarity change is refused where a recorded tolerance would then be on the better side
@@ -395,7 +207,7 @@ def _listing(frame: pd.DataFrame, measure: str | None, db) -> int | None:
     if measure and measure not in set(store.load(db).measures["measure_id"]):
         print(f"unknown measure '{measure}'", file=sys.stderr)
         return 1
-    _write(write_csv(frame[frame["measure_id"] == measure] if measure else frame), None)
+    write_out(write_csv(frame[frame["measure_id"] == measure] if measure else frame), None)
     return None
 
 
@@ -438,7 +250,7 @@ def _catalogue_file(args: argparse.Namespace, kind: str) -> int | None:
         return _listing(snapshot.targets if kind == "targets" else snapshot.comparators, args.measure, args.db)
     if args.action == "template":
         make = year_end.targets_template if kind == "targets" else year_end.comparators_template
-        _write(make(store.load(args.db), _current(args.period), args.format), args.output)
+        write_out(make(store.load(args.db), _current(args.period), args.format), args.output)
         return None
     return _import_catalogue(args, kind)
 
@@ -485,30 +297,10 @@ HISTORY_COLUMNS = {
 def _catalogue(args: argparse.Namespace) -> None:
     if args.action == "history":
         events = store_catalogue.history(args.db, args.measure)
-        _write(write_csv(events[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS)), args.output)
+        write_out(write_csv(events[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS)), args.output)
     else:
         counts = year_end.export_dataset(args.db, args.directory, force=args.force)
         print(f"Wrote {args.directory}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 
 
-COMMANDS = {
-    "init": _init,
-    "scorecard": _scorecard,
-    "export": lambda args: _write(write_csv(store.export_observations(args.db)), args.output),
-    "backup": lambda args: print(f"Backed up to {store.backup(args.file, args.db)}"),
-    "import": _import,
-    "users": _users,
-    "lock": _lock_or_unlock,
-    "unlock": _lock_or_unlock,
-    "locks": lambda args: _write(write_csv(store.locks(args.db)), None),
-    "rebase": _rebase,
-    "returns": _returns,
-    "history": lambda args: _write(
-        write_csv(store.history(args.db, measure_id=args.measure, period=args.period)), args.output
-    ),
-    "measures": _measures,
-    "targets": _targets,
-    "comparators": _comparators,
-    "catalogue": _catalogue,
-}
-"""Each command's function: it prints or writes its result and returns an exit code (``None`` is 0)."""
+COMMANDS = {"measures": _measures, "targets": _targets, "comparators": _comparators, "catalogue": _catalogue}
