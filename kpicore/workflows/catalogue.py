@@ -45,6 +45,7 @@ from kpicore.rules import NoProposal, comparators_in_force, proposed_tolerance, 
 from kpicore.snapshot import Snapshot
 from kpicore.store import catalogue as store_catalogue
 from kpicore.store.people import required_reason
+from kpicore.workflows.preview import Previewed
 from schemas import ComparatorModel, TargetModel
 
 __all__ = [
@@ -62,7 +63,7 @@ COMPARATOR_CHANGE_COLUMNS = [
 ]
 STATUSES = ("new", "changed", "unchanged")
 @dataclass(frozen=True)
-class CataloguePlan:
+class CataloguePlan(Previewed):
     """What a targets or comparators file would change, or why it cannot."""
 
     name: str
@@ -75,25 +76,8 @@ class CataloguePlan:
     ``proposed`` marks a tolerance proposed for a blank cell)."""
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def count(self, status: str) -> int:
-        return int((self.changes["status"] == status).sum())
-
-    @property
-    def to_write(self) -> pd.DataFrame:
-        """The rows that would be written (new or changed)."""
-        return self.changes[self.changes["status"] != "unchanged"]
-
     def summary(self) -> str:
-        if self.problems:
-            return f"Refused: {len(self.problems)} problem(s) in {self.name}; nothing was written."
-        return (
-            f"{self.name}: {self.count('new')} new, {self.count('changed')} changed, "
-            f"{self.count('unchanged')} unchanged {self.kind}."
-        )
+        return self.summarised(("new", "changed", "unchanged"), self.kind)
 
 # --- Checking and comparing ---------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from kpicore.problems import Problem, ValidationFailed
 from kpicore.rules import evaluate, targets_in_force
 from kpicore.snapshot import Snapshot
 from kpicore.vocab import Band
+from kpicore.workflows.preview import Previewed
 
 WORSE = {Band.WORSE.value, Band.SIGNIFICANTLY_WORSE.value}
 _DUPLICATE = "this measure and month appear more than once"
@@ -37,7 +38,7 @@ CHANGE_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(Previewed):
     """What a submission would do, or why it cannot."""
 
     name: str
@@ -51,29 +52,12 @@ class Plan:
     today: date | None = None
 
     @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def count(self, status: str) -> int:
-        return int((self.changes["status"] == status).sum())
-
-    @property
-    def to_write(self) -> pd.DataFrame:
-        """The figures that would be written (new or revised)."""
-        return self.changes[self.changes["status"] != "unchanged"]
-
-    @property
     def needs_reason(self) -> bool:
         """A revision, or any change to a locked month, needs a reason."""
         return self.count("revised") > 0 or bool(self.locked)
 
     def summary(self) -> str:
-        if self.problems:
-            return f"Refused: {len(self.problems)} problem(s) in {self.name}; nothing was written."
-        return (
-            f"{self.name}: {self.count('new')} new, {self.count('revised')} revised, "
-            f"{self.count('unchanged')} unchanged figure(s)."
-        )
+        return self.summarised(("new", "revised", "unchanged"), "figure(s)")
 
 
 def bands_for(snapshot: Snapshot, figures: pd.DataFrame) -> pd.Series:
