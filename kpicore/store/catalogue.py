@@ -19,9 +19,10 @@ from kpicore.files.catalogue_file import PROPOSE  # a tolerance to propose: the 
 from kpicore.files.dataset import validate_table
 from kpicore.periods import parse_period
 from kpicore.problems import Problem, ValidationFailed
-from kpicore.rules import NoProposal, Settings, proposed_tolerance
+from kpicore.rules import NoProposal, in_force, proposed_tolerance
 from kpicore.store.database import connect, now
 from kpicore.store.people import as_admin, required_reason
+from kpicore.store.read import read_settings
 from kpicore.vocab import Polarity, Unit
 from schemas import AreaModel, ComparatorModel, MeasureModel, TargetModel
 
@@ -214,16 +215,10 @@ def reinstate_measure(path: Path | str | None, measure_id: str, *, user: str, re
 # --- Targets and comparators (effective-dated) -------------------------------------------------
 
 
-def _settings(db: Database) -> Settings:
-    stored = {r["key"]: r["value"] for r in db.query("SELECT * FROM settings")}
-    defaults = vars(Settings())
-    return Settings(**{k: type(defaults[k])(stored.get(k, defaults[k])) for k in defaults})
-
-
 def _with_proposals(db: Database, frame: pd.DataFrame, source: str, polarity: pd.Series) -> pd.DataFrame:
     """Rows whose tolerance is ``PROPOSE`` get the proposed one; where none can be proposed, a problem."""
     frame = frame.copy()
-    settings, problems = _settings(db), []
+    settings, problems = read_settings(db), []
     for index in frame.index[frame["tolerance"].astype(str) == PROPOSE]:
         target, side = frame.at[index, "target"], polarity.get(frame.at[index, "measure_id"])
         try:
@@ -238,14 +233,19 @@ def _with_proposals(db: Database, frame: pd.DataFrame, source: str, polarity: pd
     return frame
 
 
-def _in_force(db: Database, table: str, columns: str, measure_id: str, period: str) -> tuple | None:
-    """The entry of ``table`` in force at ``period`` (its ``columns`` and its ``from_period``), or ``None``:
-    what a new entry from ``period`` replaces, recorded as the old value."""
-    return db.execute(
-        f"SELECT {columns}, from_period FROM {table} WHERE measure_id = ? AND from_period <= ? "
-        "ORDER BY from_period DESC LIMIT 1",
-        [measure_id, period],
-    ).fetchone()
+def _in_force(db: Database, table: str, columns: list[str], measure_id: str, period: str) -> tuple | None:
+    """The entry of ``table`` in force at ``period`` by ``rules.in_force`` (its ``columns``, then its
+    ``from_period``), or ``None``: what a new entry from ``period`` replaces, recorded as the old value."""
+    dated = pd.DataFrame(
+        list(db.query(f"SELECT measure_id, from_period, {', '.join(columns)} FROM {table} WHERE measure_id = ?",
+                      [measure_id])),
+        columns=["measure_id", "from_period", *columns],
+    )
+    at = pd.DataFrame({"measure_id": [measure_id], "period": [period]})
+    found = in_force(at, dated.assign(entry=dated["from_period"]), [*columns, "entry"]).iloc[0]
+    if pd.isna(found["entry"]):
+        return None
+    return tuple(None if pd.isna(v) else v for v in found[[*columns, "entry"]])
 
 
 def set_targets(path: Path | str | None, targets: pd.DataFrame, *, user: str, reason: str, source: str = "targets") -> list[dict]:
@@ -266,7 +266,7 @@ def set_targets(path: Path | str | None, targets: pd.DataFrame, *, user: str, re
         stored = []
         for row in valid.drop(columns="polarity").to_dict("records"):
             row = {k: (None if pd.isna(v) else v) for k, v in row.items()}
-            old = _in_force(db, "targets", "target, tolerance", row["measure_id"], row["from_period"])
+            old = _in_force(db, "targets", ["target", "tolerance"], row["measure_id"], row["from_period"])
             corrects = old is not None and old[2] == row["from_period"]
             db["targets"].upsert(row, pk=("measure_id", "from_period"))
             action = "end_target" if row["target"] is None else ("correct_target" if corrects else "set_target")
@@ -316,7 +316,7 @@ def set_comparators(path, comparators: pd.DataFrame, *, user: str, reason: str, 
         stored = []
         for row in valid.to_dict("records"):
             row = {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
-            old = _in_force(db, "comparators", "value, label", row["measure_id"], row["from_period"])
+            old = _in_force(db, "comparators", ["value", "label"], row["measure_id"], row["from_period"])
             corrects = old is not None and old[2] == row["from_period"]
             db["comparators"].upsert(row, pk=("measure_id", "from_period"))
             _record(db, me.email, "correct_comparator" if corrects else "set_comparator",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from sqlite_utils import Database
 
 from kpicore.rules import Settings
 from kpicore.snapshot import COMPARATOR_COLUMNS, REBASE_COLUMNS, Snapshot
@@ -39,16 +40,21 @@ def load(path: Path | str | None = None) -> Snapshot:
             rebases = pd.DataFrame(
                 db.query("SELECT * FROM spc_rebases ORDER BY measure_id, period"), columns=REBASE_COLUMNS
             )
-            stored = {row["key"]: row["value"] for row in db.query("SELECT * FROM settings")}
+            settings = read_settings(db)
             version = next(db.query("SELECT coalesce(max(version_id), 0) AS v FROM observation_versions"))["v"]
     measures["killer_kpi"] = measures["killer_kpi"].astype(bool)
     for column in ("target", "tolerance"):
         targets[column] = targets[column].astype(float)
     comparators["value"] = comparators["value"].astype(float)
     observations["value"] = observations["value"].astype(float)
-    defaults = vars(Settings())
-    settings = Settings(**{k: type(defaults[k])(stored.get(k, defaults[k])) for k in defaults})
     return Snapshot(areas, measures, targets, observations, settings, version, rebases, comparators)
+
+
+def read_settings(db: Database) -> Settings:
+    """The rule settings stored in ``db``; a setting not stored has its default (DESIGN.md 3.4, 3.6)."""
+    stored = {row["key"]: row["value"] for row in db.query("SELECT * FROM settings")}
+    defaults = vars(Settings())
+    return Settings(**{k: type(defaults[k])(stored.get(k, defaults[k])) for k in defaults})
 
 
 def export_observations(path: Path | str | None = None) -> pd.DataFrame:
