@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpicore import figure_checks, store
-from kpicore.cli.common import month_argument, write_out
+from kpicore.cli.common import file_bytes, month_argument, preview_then_write, write_out
 from kpicore.files.csv_writer import write_csv
 from kpicore.periods import label
 from kpicore.problems import Problem, ValidationFailed
@@ -257,25 +257,15 @@ def _catalogue_file(args: argparse.Namespace, kind: str) -> int | None:
 
 def _import_catalogue(args: argparse.Namespace, kind: str) -> int:
     """Check a targets or comparators file, print the report or the preview, and write it unless ``--dry-run``."""
-    if not args.file.is_file():
-        print(f"no file at {args.file}", file=sys.stderr)
+    if (data := file_bytes(args.file)) is None:
         return 1
     plan_file = year_end.plan_targets_file if kind == "targets" else year_end.plan_comparators_file
-    plan = plan_file(args.db, args.file.name, args.file.read_bytes(), user=args.user)
-    if not plan.ok:
-        raise ValidationFailed(plan.problems)
-    for note in plan.notes:
-        print(f"Note: {note}")
-    print(plan.summary())
-    for change in plan.to_write.itertuples(index=False):
-        print(f"  {change.status:8} {change.measure_id} from {change.from_period}: {_change(change, kind)}")
-    if args.dry_run:
-        print("Dry run: nothing was written.")
-        return 0
-    commit = year_end.commit_targets if kind == "targets" else year_end.commit_comparators
-    counts = commit(args.db, plan, user=args.user, reason=args.reason)
-    print(f"Written: {counts['new']} new, {counts['changed']} changed ({counts['unchanged']} unchanged).")
-    return 0
+    plan = plan_file(args.db, args.file.name, data, user=args.user)
+    write = year_end.commit_targets if kind == "targets" else year_end.commit_comparators
+    return preview_then_write(
+        plan, lambda change: f"{change.measure_id} from {change.from_period}: {_change(change, kind)}",
+        lambda: write(args.db, plan, user=args.user, reason=args.reason), dry_run=args.dry_run,
+    )
 
 
 def _change(change, kind: str) -> str:

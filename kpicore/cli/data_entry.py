@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from kpicore import store
-from kpicore.cli.common import month_argument, write_out
+from kpicore.cli.common import file_bytes, month_argument, preview_then_write, write_out
 from kpicore.files.csv_writer import write_csv
 from kpicore.periods import label
-from kpicore.problems import ValidationFailed
 from kpicore.reports import returns
 from kpicore.vocab import Role
 from kpicore.workflows import submission
@@ -100,24 +98,16 @@ def _returns(args: argparse.Namespace) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     """Check a file, print the report or the preview, and write it unless ``--dry-run``."""
-    if not args.file.is_file():
-        print(f"no file at {args.file}", file=sys.stderr)
+    if (data := file_bytes(args.file)) is None:
         return 1
-    plan = submission.plan_file(args.db, args.file.name, args.file.read_bytes(), user=args.user, source="cli")
-    if not plan.ok:
-        raise ValidationFailed(plan.problems)
-    for note in plan.notes:
-        print(f"Note: {note}")
-    print(plan.summary())
-    for change in plan.to_write.itertuples(index=False):
+    plan = submission.plan_file(args.db, args.file.name, data, user=args.user, source="cli")
+
+    def line(change) -> str:
         old = "" if pd.isna(change.old_value) else f"{change.old_value:g} -> "
-        print(f"  {change.status:8} {change.measure_id} {change.period}: {old}{change.value:g}")
-    if args.dry_run:
-        print("Dry run: nothing was written.")
-        return 0
-    counts = submission.commit(args.db, plan, user=args.user, reason=args.reason)
-    print(f"Written: {counts['new']} new, {counts['revised']} revised ({counts['unchanged']} unchanged).")
-    return 0
+        return f"{change.measure_id} {change.period}: {old}{change.value:g}"
+
+    commit = lambda: submission.commit(args.db, plan, user=args.user, reason=args.reason)  # noqa: E731
+    return preview_then_write(plan, line, commit, dry_run=args.dry_run)
 
 
 COMMANDS = {
