@@ -17,6 +17,14 @@ OTHER = "other@council.gov.uk"
 VIEWER = "viewer@council.gov.uk"
 STRANGER = "stranger@council.gov.uk"
 _template: Path | None = None
+AUTH = {  # an [auth] section for AppTest's secrets: sign-in configured, never contacted
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only-secret",
+    "client_id": "test-client",
+    "client_secret": "test-secret",
+    "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration",
+}
+
 
 
 def writable_db(folder: Path) -> Path:

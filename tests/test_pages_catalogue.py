@@ -10,18 +10,11 @@ from streamlit.testing.v1 import AppTest
 from kpicore import store
 from kpicore.store import catalogue as changes
 from kpicore.workflows import catalogue as year_end
-from tests.entry import ADMIN, OWNER, VIEWER, dump, writable_db
+from tests.entry import ADMIN, AUTH, OWNER, VIEWER, dump, writable_db
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
 PAGE = str(ROOT / "pages" / "catalogue.py")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-secret",
-    "client_id": "test-client",
-    "client_secret": "test-secret",
-    "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration",
-}
 MEASURE = "initial-contact-decisions-made-within"  # percent, higher is better, target 90, tolerance 85.5
 REFUSED = "This page is not available to you: ask an administrator if you need it."
 

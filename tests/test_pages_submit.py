@@ -8,18 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpicore import store
-from tests.entry import ADMIN, OTHER, OWNER, STRANGER, VIEWER, dump, read, writable_db
+from tests.entry import ADMIN, AUTH, OTHER, OWNER, STRANGER, VIEWER, dump, read, writable_db
 from tests.files.make_files import NOT_OWNED, OWNED
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 PAGES = Path(__file__).resolve().parent.parent / "pages"
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-secret",
-    "client_id": "test-client",
-    "client_secret": "test-secret",
-    "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration",
-}
 ENTRY_PAGES = {"submit", "upload", "returns", "history", "users", "locks"}
 
 
