@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KPI_DB ?= data/kpi.sqlite
 export KPI_DB
 
-.PHONY: run test bench lint clean
+.PHONY: run test soak bench lint clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -24,6 +24,9 @@ test: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
+
+soak: $(VENV)/.installed
+	$(PY) -m pytest -m soak
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_scorecard.py
