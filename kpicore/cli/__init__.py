@@ -14,7 +14,7 @@ from pathlib import Path
 from kpicore import store
 from kpicore.access import PermissionDenied
 from kpicore.cli import catalogue as catalogue_commands
-from kpicore.cli import data_entry
+from kpicore.cli import data_entry, demo
 from kpicore.cli.common import month_argument, write_out
 from kpicore.files.csv_writer import write_csv
 from kpicore.files.dataset import DATA_DIR
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("file", type=Path)
     data_entry.add_parsers(commands)
     catalogue_commands.add_parsers(commands)
+    demo.add_parsers(commands)
     return parser
 
 
@@ -101,5 +102,6 @@ COMMANDS = {
     "backup": lambda args: print(f"Backed up to {store.backup(args.file, args.db)}"),
     **data_entry.COMMANDS,
     **catalogue_commands.COMMANDS,
+    **demo.COMMANDS,
 }
 """Each command's function: it prints or writes its result and returns an exit code (``None`` is 0)."""
