@@ -29,9 +29,8 @@ soak: $(VENV)/.installed
 	$(PY) -m pytest -m soak
 
 bench: $(VENV)/.installed
-	$(PY) bench/bench_scorecard.py
+	$(PY) bench/bench.py --markdown docs/benchmarks.md
 	$(PY) bench/bench_spc.py
-	$(PY) bench/bench_pages.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
