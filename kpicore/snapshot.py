@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kpicore.periods import within
 from kpicore.rules import Settings
 
 REBASE_COLUMNS = ["measure_id", "period", "reason", "recorded_by", "recorded_at"]
@@ -32,6 +33,23 @@ class Snapshot:
     """Periods from which a measure's SPC starts a new group: ``measure_id, period, reason, recorded_by, recorded_at``."""
     comparators: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPARATOR_COLUMNS))
     """Comparators, effective-dated like targets: ``measure_id, from_period, value, label``."""
+    out_of_range: pd.DataFrame | None = None
+    """Stored figures for a month outside the settings' years (``Settings.years``, 2000-01 to 2099-12), or
+    for a period that is not a month ``YYYY-MM`` at all: only an earlier release could write them. They
+    are kept out of ``observations``, so no report computes with them or offers their month; the
+    explorer names them and the History page shows them, for an administrator to correct."""
+
+    def __post_init__(self) -> None:
+        observations = self.observations
+        inside = observations["period"].map(lambda p: within(p, self.settings.years)).astype(bool)
+        outside = observations[~inside]
+        if self.out_of_range is not None and (~inside).any():  # a snapshot copied with new observations
+            outside = pd.concat([self.out_of_range, outside])
+        elif self.out_of_range is not None:
+            outside = self.out_of_range
+        # A frozen dataclass: the split is made once, here, whoever builds the snapshot.
+        object.__setattr__(self, "observations", observations[inside])
+        object.__setattr__(self, "out_of_range", outside)
 
     def active_measures(self, period: str) -> pd.DataFrame:
         """The measures in use at ``period``: not retired at or before it (DESIGN: retire from a month)."""
