@@ -47,6 +47,13 @@ def format_period(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+class MonthOutOfRange(ValueError):
+    """A readable month outside the months accepted: its message names them (``2000-01 to 2099-12``).
+
+    A ``ValueError``, so every caller that refuses an unreadable month refuses this one too; a reader
+    that words its own message for an unreadable month can catch this first and show this one."""
+
+
 def span_text(years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR)) -> str:
     """The months of ``years`` (first, last) in words: ``2000-01 to 2099-12``."""
     return f"{format_period(years[0], 1)} to {format_period(years[1], 12)}"
@@ -71,7 +78,7 @@ def parse_period(text: object, *, years: tuple[int, int] = (FIRST_YEAR, LAST_YEA
     """
     period = _read_period(text)
     if not within(period, years):
-        raise ValueError(f"'{text}' is outside the months this dashboard accepts ({span_text(years)})")
+        raise MonthOutOfRange(f"'{text}' is outside the months this dashboard accepts ({span_text(years)})")
     return period
 
 

@@ -120,6 +120,27 @@ def test_the_command_line_import_refuses_month_0000_01(tmp_path):
     assert dump(path) == before
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["targets", "set", PERCENT, "--from", "0000-01", "--target", "80", "--reason", "test"],
+        ["comparators", "set", PERCENT, "--from", "9999-12", "--value", "80", "--reason", "test"],
+        ["lock", "1999-12", "--reason", "test"],
+        ["scorecard", "--period", "2100-01"],
+    ],
+)
+def test_the_command_line_refuses_months_outside_the_range(tmp_path, capsys, command):
+    from kpicore.cli import main
+
+    path = writable_db(tmp_path)
+    before = dump(path)
+    with pytest.raises(SystemExit) as usage:
+        main(["--db", str(path), *command])
+    assert usage.value.code == 2
+    assert "is outside the months this dashboard accepts (2000-01 to 2099-12)" in capsys.readouterr().err
+    assert dump(path) == before
+
+
 # --- Pages on a database an earlier release wrote -----------------------------------------------
 
 SCRIPT = "<script>alert('x')</script>"

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kpicore.periods import label, month_columns, parse_period, shift, window
+from kpicore.periods import MonthOutOfRange, label, month_columns, parse_period, shift, window
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_month_columns_are_exactly_the_yyyy_mm_names_in_order():
     "text", ["0000-01", "9999-12", "1999-12", "2100-01", "Dec 1999", date(1999, 12, 31), datetime(2100, 1, 1)]
 )
 def test_months_outside_the_accepted_range_are_refused_naming_it(text):
-    with pytest.raises(ValueError, match=r"outside the months this dashboard accepts \(2000-01 to 2099-12\)"):
+    with pytest.raises(MonthOutOfRange, match=r"outside the months this dashboard accepts \(2000-01 to 2099-12\)"):
         parse_period(text)
 
 
