@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kpicore.periods import within
@@ -34,14 +35,15 @@ class Snapshot:
     comparators: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPARATOR_COLUMNS))
     """Comparators, effective-dated like targets: ``measure_id, from_period, value, label``."""
     out_of_range: pd.DataFrame | None = None
-    """Stored figures for a month outside the settings' years (``Settings.years``, 2000-01 to 2099-12), or
-    for a period that is not a month ``YYYY-MM`` at all: only an earlier release could write them. They
-    are kept out of ``observations``, so no report computes with them or offers their month; the
-    explorer names them and the History page shows them, for an administrator to correct."""
+    """Stored figures no report can use: for a month outside the settings' years (``Settings.years``,
+    2000-01 to 2099-12), for a period that is not a month ``YYYY-MM`` at all, or with an infinite value.
+    Only an earlier release could write them. They are kept out of ``observations``, so no report
+    computes with them or offers their month; the explorer names them and the History page shows them."""
 
     def __post_init__(self) -> None:
         observations = self.observations
         inside = observations["period"].map(lambda p: within(p, self.settings.years)).astype(bool)
+        inside &= ~np.isinf(pd.to_numeric(observations["value"], errors="coerce").astype(float))
         outside = observations[~inside]
         if self.out_of_range is not None and (~inside).any():  # a snapshot copied with new observations
             outside = pd.concat([self.out_of_range, outside])

@@ -27,6 +27,7 @@ from tests.entry import ADMIN, dump, writable_db
 
 PERCENT = "initial-contact-decisions-made-within"
 COUNT = "audits-completed-to-accepted-standard"
+INFINITE = "utilisation-of-available-in-house-foster"
 ADMINISTRATOR = Account(ADMIN, Role.ADMIN, registered=True)
 TODAY = date(2022, 12, 15)
 
@@ -172,6 +173,7 @@ def hostile_db(tmp_path, monkeypatch):
         _version(db, PERCENT, "2022-11", 71.0, commentary=HOSTILE_TEXT, by=SCRIPT, reason=CONTROL)
         _version(db, COUNT, "2022-10", 1e308, commentary=CONTROL)
         _version(db, COUNT, "2022-11", -1e308, commentary="-1e308")
+        _version(db, INFINITE, "2022-11", float("inf"), commentary="stored as Inf")
         db.execute("INSERT INTO comparators VALUES (?, '0000-01', 1e308, ?)", [PERCENT, HOSTILE_TEXT[:300]])
         db.execute("INSERT INTO targets VALUES (?, '9999-12', 80, 75)", [PERCENT])
     monkeypatch.setenv("KPI_DB", str(path))
@@ -232,10 +234,13 @@ def test_explorer_shows_hostile_text_literally_and_names_the_months_left_out(app
     assert months[0] == "Nov-22" and not set(OUTSIDE) & set(months)
 
 
-def test_explorer_survives_huge_figures(app, hostile_db):
-    at = app("pages/explorer.py", measure=COUNT)
+@pytest.mark.parametrize("measure_id", [COUNT, INFINITE])
+def test_explorer_survives_huge_figures(app, hostile_db, measure_id):
+    at = app("pages/explorer.py", measure=measure_id)
     assert_rendered(at, "Measure explorer")
-    assert CONTROL in _shown_cells(at)
+    assert CONTROL in _shown_cells(at) or (
+        "stored as Inf" in _shown_cells(at) and "`2022-11` (inf)" in " ".join(w.value for w in at.warning)
+    )
     assert app.downloads(at)["download_measure_png"][:4] == b"\x89PNG"
 
 
@@ -274,6 +279,8 @@ def test_history_lists_every_stored_month_and_shows_text_literally(app, hostile_
 
 def test_the_snapshot_keeps_figures_outside_the_range_apart(hostile_db):
     snapshot: Snapshot = store.load(hostile_db)
-    assert set(snapshot.out_of_range["period"]) == set(OUTSIDE)
+    assert sorted(zip(snapshot.out_of_range["measure_id"], snapshot.out_of_range["period"])) == sorted(
+        [(PERCENT, period) for period in OUTSIDE] + [(INFINITE, "2022-11")]
+    )
     assert snapshot.observations["period"].between("2000-01", "2099-12").all()
-    assert len(snapshot.observations) == 1020
+    assert len(snapshot.observations) == 1020 - 1  # the infinite figure replaced a recorded one

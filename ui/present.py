@@ -35,16 +35,18 @@ def stored_month(period: object, years: tuple[int, int]) -> str:
 
 
 def out_of_range_note(snapshot, measure_id: str) -> str | None:
-    """Markdown naming a measure's stored figures for months outside the accepted range (or not months
-    at all), which no report uses; ``None`` when it has none."""
-    periods = snapshot.out_of_range.loc[snapshot.out_of_range["measure_id"] == measure_id, "period"]
-    if periods.empty:
+    """Markdown naming a measure's stored figures that no report uses (``Snapshot.out_of_range``: a month
+    outside the accepted range or not a month at all, or an infinite value); ``None`` when it has none."""
+    figures = snapshot.out_of_range[snapshot.out_of_range["measure_id"] == measure_id].sort_values("period")
+    if figures.empty:
         return None
-    named = ", ".join(f"`{str(p).replace('`', '')}`" for p in sorted(periods.astype(str)))
+    named = ", ".join(
+        f"`{str(p).replace('`', '')}` ({v:g})" for p, v in zip(figures["period"], pd.to_numeric(figures["value"], errors="coerce"))
+    )
     return (
-        f"{len(periods)} stored figure(s) of this measure are for months outside "
-        f"{span_text(snapshot.settings.years)} or not months at all: {named}. They are left out of the chart, "
-        "the figures, the scorecard and SPC; the History page lists them."
+        f"{len(figures)} stored figure(s) of this measure are for months outside {span_text(snapshot.settings.years)}, "
+        f"not months at all, or infinite: {named}. They are left out of the chart, the figures, the scorecard "
+        "and SPC; the History page lists them."
     )
 
 
