@@ -32,6 +32,8 @@ middle.markdown(
 )
 right.markdown(f"**Polarity:** {Polarity(measure['polarity']).label}  \n**Killer KPI:** {'Yes' if measure['killer_kpi'] else 'No'}")
 st.caption("Definition: as named; the council's scorecard gives no separate definition.")
+if outside := present.out_of_range_note(snapshot, measure_id):
+    st.warning(outside)
 
 chart = charts.measure_chart(history)
 st.altair_chart(chart, width="stretch")
