@@ -18,6 +18,7 @@ from kpicore.problems import Problem, ValidationFailed
 from kpicore.revisions import COMPARED, compare_with_current
 from kpicore.store.database import connect, now, records, writing
 from kpicore.store.people import account_in
+from kpicore.store.read import read_settings
 
 SOURCES = ("form", "upload", "cli")
 """Where a submitted figure came from, as recorded with each version."""
@@ -107,7 +108,9 @@ def _checked(db: Database, frame: pd.DataFrame, user: str, source: str, today) -
         "SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures"
     )))
     locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
-    valid, problems = figure_checks.validate(frame, measures, account=me, locked_periods=locked, today=today, source=source)
+    valid, problems = figure_checks.validate(
+        frame, measures, account=me, locked_periods=locked, today=today, source=source, settings=read_settings(db)
+    )
     if problems:
         raise ValidationFailed(problems)
     return valid

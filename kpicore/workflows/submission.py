@@ -114,7 +114,7 @@ def plan(
     needs = band.isin(WORSE) & _changes(frame, current) if require_commentary else None
     valid, found = figure_checks.validate(
         frame[figure_checks.FIELDS], snapshot.measures, account=account, locked_periods=locks, today=today,
-        needs_commentary=needs, source=parsed.name, row_of={i: i for i in frame.index},
+        needs_commentary=needs, source=parsed.name, row_of={i: i for i in frame.index}, settings=snapshot.settings,
     )
     problems += [_where(p, frame) for p in found]
     if problems:
