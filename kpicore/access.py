@@ -39,14 +39,19 @@ def normalise_email(email: str | None) -> str:
     return text
 
 
-def provider_email(claims: Mapping[str, object]) -> str:
+def provider_email(claims: Mapping[str, object], client_id: str | None = None) -> str:
     """The e-mail address of someone signed in through an identity provider, from the claims of
     their ID token (``email``, else ``preferred_username``), normalised.
 
-    Raise ``PermissionDenied`` saying why when there is no usable address, when it is the local
-    administrator's (which only local mode may be), or when the provider sends ``email_verified``
-    and it is anything but true (``True`` or ``"true"``).
+    Raise ``PermissionDenied`` saying why when the token's audience (``aud``, where present; an ID
+    token always has one) does not include ``client_id``, when there is no usable address, when it
+    is the local administrator's (which only local mode may be), or when the provider sends
+    ``email_verified`` and it is anything but true (``True`` or ``"true"``).
     """
+    if client_id is not None and "aud" in claims:
+        audience = claims["aud"]
+        if client_id not in ([audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []):
+            raise PermissionDenied("Your sign-in was issued for another application, not this one")
     try:
         email = normalise_email(str(claims.get("email") or claims.get("preferred_username") or ""))
     except ValueError:

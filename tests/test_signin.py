@@ -246,6 +246,29 @@ def test_a_verified_e_mail_signs_in(db, verified):
     assert {"submit", "upload"} <= offered(at) and "Signed in as" in said(at)
 
 
+# --- an ID token for another client (aud), where Authlib lets it through (azp names us) -----------
+
+
+@pytest.mark.parametrize(
+    ("aud", "allowed"),
+    [("another-client", False), (["another-client"], False), ([], False), ("", False),
+     (AUTH["client_id"], True), ([AUTH["client_id"]], True), (["another-client", AUTH["client_id"]], True)],
+)
+def test_an_id_token_for_another_client_is_refused(db, aud, allowed):
+    at = run(OWNER, auth=COMPLETE, aud=aud, azp=AUTH["client_id"])
+    assert not at.exception
+    if allowed:
+        assert {"submit", "upload"} <= offered(at)
+    else:
+        assert offered(at) == set() and "issued for another application" in said(at)
+        assert [b.label for b in at.button] == ["Sign out"]
+
+
+def test_the_audience_is_checked_against_a_named_provider_s_client_id(db):
+    assert offered(run(OWNER, auth=NAMED, aud=AUTH["client_id"])) >= {"submit"}
+    assert offered(run(OWNER, auth=NAMED, aud="another-client")) == set()
+
+
 # --- an unregistered person: refused by default, or a viewer by setting --------------------------
 
 
@@ -295,3 +318,7 @@ def test_provider_claims_rule():
                    {"email": "not an e-mail"}, {"email": OWNER, "email_verified": None}):
         with pytest.raises(PermissionDenied):
             access.provider_email(claims)
+    assert access.provider_email({"email": OWNER, "aud": ["a", "b"]}, client_id="b") == OWNER
+    for aud in ("a", ["a"], None, 5):
+        with pytest.raises(PermissionDenied, match="another application"):
+            access.provider_email({"email": OWNER, "aud": aud}, client_id="b")

@@ -2,9 +2,10 @@
 
 With an ``[auth]`` section in ``secrets.toml``, people sign in with Streamlit's
 OIDC sign-in (``st.login``: Microsoft Entra ID or any OpenID Connect provider)
-and their e-mail is looked up in the database for their role. The provider's
-e-mail must not be the local administrator's, and must be verified where the
-provider says whether it is (``kpicore.access.provider_email``). Someone signed
+and their e-mail is looked up in the database for their role. The ID token must
+be for this app's client (``aud``), its e-mail must not be the local
+administrator's, and must be verified where the provider says whether it is
+(``kpicore.access.provider_email``). Someone signed
 in but not registered is refused, naming whom to ask, unless ``[kpi]
 unregistered = "viewer"`` lets them read.
 
@@ -81,6 +82,7 @@ class SignInSettings:
     """What ``secrets.toml`` configures: sign-in through one provider, and the app's ``[kpi]`` settings."""
 
     provider: str | None  # the name of ``[auth.NAME]``, or None for the unnamed provider in ``[auth]``
+    client_id: str  # the audience every ID token must name
     unregistered: str = UNREGISTERED[0]
     contact: str | None = None
 
@@ -126,7 +128,7 @@ def check_secrets(secrets: Mapping, base_path: str = "", port: int = 8501) -> Si
             secret, f"must be a random string of at least {COOKIE_SECRET_MIN} characters "
             "(`python -c 'import secrets; print(secrets.token_hex(32))'`)."))
     _check_provider(section, f"auth.{provider}" if provider else "auth")
-    return SignInSettings(provider, unregistered, contact)
+    return SignInSettings(provider, section["client_id"], unregistered, contact)
 
 
 def _check_provider(section: Mapping, prefix: str) -> None:
@@ -325,7 +327,7 @@ def _signed_in(settings: SignInSettings) -> Identity | Refusal:
     if not user.get("is_logged_in"):
         return Refusal("Sign in with your council account to see the scorecard and submit figures.", "sign in")
     try:
-        email = provider_email(user)
+        email = provider_email(user, settings.client_id)
     except PermissionDenied as why:
         return Refusal(f"{plain(str(why))}. Sign out, and sign in with your council account.", "refused")
     account = store.account(data.database(), email)
