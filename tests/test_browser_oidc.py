@@ -100,8 +100,8 @@ def test_a_data_owner_signs_in_submits_their_measure_and_nothing_else(app, provi
     expect(page.get_by_text("Signed in as Olive Owner (owner@council.gov.uk), data owner.")).to_be_visible()
     expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
     expect(page.get_by_text("Local mode")).to_have_count(0)
-    assert navigation(page) == NAV_OWNER
     page.screenshot(path=SHOTS / "signin-owner.png")
+    assert navigation(page) == NAV_OWNER
 
     page.get_by_test_id("stTopNav").get_by_text("Data entry", exact=True).click()
     page.get_by_test_id("stTopNavDropdownLink").filter(has_text="Submit").click()
@@ -155,7 +155,7 @@ def test_an_unregistered_person_is_refused_naming_whom_to_ask(app, provider, vis
     expect(page.get_by_text("Local mode")).to_have_count(0)
     expect(page.get_by_test_id("stTopNav")).to_have_count(0)
     expect(page.locator("[data-testid=stDataFrame]")).to_have_count(0)
-    page.screenshot(path=SHOTS / "signin-refused.png")
+    page.screenshot(path=SHOTS / "signin-refused.png", clip={"x": 0, "y": 0, "width": 1280, "height": 400})
     open_page(page, f"{app}/scorecard")  # a deep link changes nothing
     expect(page.get_by_test_id("stAlert")).to_contain_text("you are not registered")
     expect(page.get_by_role("heading", name="Scorecard")).to_have_count(0)

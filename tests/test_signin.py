@@ -1,17 +1,22 @@
 """Sign-in that fails closed (issue 8, item 4), in ``AppTest``: a broken ``secrets.toml`` stops the
 app, local mode is a setting, the local administrator cannot be claimed through the identity
-provider, an unverified e-mail is refused, and an unregistered person is refused unless a setting
-lets them read. (The Host check of local mode and a real provider: ``test_browser_oidc.py``.)"""
+provider, an unverified e-mail or a token for another client is refused, and an unregistered
+person is refused unless a setting lets them read. At the end, through ``streamlit run`` in
+Chromium: local mode's Host check against a DNS-rebinding name, and a broken file. (A real
+provider: ``test_browser_oidc.py``.)"""
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
 from kpicore import access, store
 from kpicore.access import PermissionDenied
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, open_page, streamlit_server
 from tests.entry import ADMIN, AUTH, OWNER, SIGNED_IN_ADMIN, STRANGER, VIEWER, writable_db
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -322,3 +327,48 @@ def test_provider_claims_rule():
     for aud in ("a", ["a"], None, 5):
         with pytest.raises(PermissionDenied, match="another application"):
             access.provider_email({"email": OWNER, "aud": aud}, client_id="b")
+
+
+# --- through streamlit run, in Chromium ----------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_local_mode_refuses_a_dns_rebinding_host(browser, shipped_db):
+    """A page on another site whose name is made to resolve to 127.0.0.1 (here Chromium's own
+    resolver rule, so nothing leaves the machine) reaches the server with its own name as Host."""
+    rebinding = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebind.example 127.0.0.1"]
+    )
+    try:
+        page = rebinding.new_page()
+        page.errors = []
+        with streamlit_server(shipped_db) as url:  # local mode, as make run
+            port = url.rsplit(":", 1)[1]
+            open_page(page, f"http://rebind.example:{port}/users")
+            expect(page.get_by_text("This app runs in local mode, which answers only at 127.0.0.1")).to_be_visible()
+            expect(page.get_by_text("rebind.example:" + port)).to_be_visible()
+            for hidden in ("Users", "Local mode: you are", "Overview"):
+                expect(page.get_by_text(hidden)).to_have_count(0)
+            expect(page.get_by_test_id("stTopNav")).to_have_count(0)
+            for name in ("localhost", "127.0.0.1"):
+                open_page(page, f"http://{name}:{port}/users")
+                expect(page.get_by_role("heading", name="Users", exact=True)).to_be_visible()
+                expect(page.get_by_text("Local mode: you are the administrator admin@localhost")).to_be_visible()
+    finally:
+        rebinding.close()
+
+
+@pytest.mark.browser
+def test_a_broken_secrets_file_with_local_mode_on_shows_only_the_error(page, shipped_db):
+    """An operator's typo in secrets.toml, with KPI_LOCAL_MODE=1 as make run sets it: never local mode."""
+    broken = '[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback\ncookie_secret = "x"\n'
+    with streamlit_server(shipped_db, secrets=broken, local_mode=True) as url:
+        for path in ("/", "/users", "/scorecard"):
+            open_page(page, url + path)
+            alert = page.get_by_test_id("stAlert")
+            expect(alert).to_contain_text("Sign-in is misconfigured, so the app will not run.")
+            expect(alert).to_contain_text(re.compile(r"/kpi-secrets-\w+/secrets\.toml is not valid TOML"))
+            expect(alert).to_contain_text("line 2")
+            expect(page.locator("[data-testid=stMain] [data-testid=stElementContainer]")).to_have_count(1)
+            expect(page.get_by_test_id("stTopNav")).to_have_count(0)
+            expect(page.get_by_text("Local mode")).to_have_count(0)

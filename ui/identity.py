@@ -95,8 +95,8 @@ class Misconfigured(Exception):
         self.key, self.problem, self.files = key, problem, files
 
     def __str__(self) -> str:
-        where = f"`{self.key}` " if self.key else ""
-        return f"In {self.files or '.streamlit/secrets.toml'}: {where}{self.problem}"
+        files = self.files or "`.streamlit/secrets.toml`"
+        return f"In {files}: `{self.key}` {self.problem}" if self.key else f"{files} {self.problem}"
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,7 @@ def sign_in_settings() -> SignInSettings | None:
     files = ", ".join(f"`{path}`" for path in _secrets_files()) or None
     if not st.secrets.load_if_toml_exists():  # no file at all, or one Streamlit could not load
         if files:
-            raise Misconfigured(None, _unreadable(), files)
+            raise _unreadable(files)
         return None
     try:
         return check_secrets(st.secrets.to_dict(), str(st.get_option("server.baseUrlPath") or ""),
@@ -252,14 +252,14 @@ def sign_in_settings() -> SignInSettings | None:
         raise
 
 
-def _unreadable() -> str:
+def _unreadable(files: str) -> Misconfigured:
     for path in _secrets_files():
         if path.is_file():
             try:
                 tomllib.loads(path.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-                return f"`{path}` is not valid TOML: {error}."
-    return "the secrets cannot be loaded (a path that is neither a `.toml` file nor a folder of secrets?)."
+                return Misconfigured(None, f"is not valid TOML: {error}.", f"`{path}`")
+    return Misconfigured(None, "cannot be loaded (a path that is neither a `.toml` file nor a folder of secrets?).", files)
 
 
 def provider() -> str | None:
@@ -315,7 +315,7 @@ def _local() -> Identity | Refusal:
     if not loopback_request(st.context.headers):
         return Refusal(
             "This app runs in local mode, which answers only at 127.0.0.1 or localhost: it was reached as "
-            f"`{plain(str(st.context.headers.get('host', ''))[:100])}`, so nothing is shown. "
+            f"`{str(st.context.headers.get('host', ''))[:100].replace('`', chr(39))}`, so nothing is shown. "
             f"Open it at http://127.0.0.1:{st.get_option('server.port')}/ on the computer it runs on.",
             "local",
         )
