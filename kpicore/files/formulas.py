@@ -26,3 +26,13 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(neutralise_formula)
     return frame
+
+
+def restore_formula(value: object) -> object:
+    """What ``neutralise_formula`` was given, from what it wrote: ``'=SUM(1)`` read back as ``=SUM(1)``,
+    ``''=x`` as ``'=x``. A text is unquoted only when the neutraliser would have quoted it that way;
+    anything else is returned as it is (``'plain`` stays ``'plain``). Every file read back (an upload,
+    a targets file) passes its text cells through this, so an export imported again is unchanged."""
+    if isinstance(value, str) and value[:1] == "'" and neutralise_formula(value[1:]) == value:
+        return value[1:]
+    return value
