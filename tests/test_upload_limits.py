@@ -234,19 +234,22 @@ def test_a_workbook_with_only_empty_sheets_is_empty(measures):
 
 
 def test_an_export_imported_again_changes_nothing(tmp_path):
-    """The shipped data, with commentary a spreadsheet could run as a formula, exported by the command line's
-    ``export`` (which neutralises it: ``'=SUM(1)``) and imported back: every figure unchanged."""
+    """The shipped data, with commentary a spreadsheet could run as a formula (typed on the form), exported
+    as the command line's ``export`` writes it (neutralised: ``'=SUM(1)``) and imported back: every figure
+    unchanged."""
+    import pandas as pd
+
     from kpicore import store
     from kpicore.files.csv_writer import write_csv
     from kpicore.workflows import submission
     from tests.entry import ADMIN, writable_db
 
     db = writable_db(tmp_path)
-    hostile = (make.HERE / "neutralised-export.csv").read_bytes()
-    first = submission.plan_file(db, "neutralised-export.csv", hostile, user=ADMIN)
-    submission.commit(db, first, user=ADMIN)
+    typed = pd.DataFrame({"measure_id": OWNED, "value": ["50", "51", "52"],
+                          "commentary": ["=SUM(1)", "-fell by 3", "@x"], "performance_group": [None] * 3})
+    submission.commit(db, submission.plan_form(db, "2022-12", typed, user=ADMIN), user=ADMIN)
     exported = write_csv(store.export_observations(db))
-    assert b"'=SUM(1)" in exported and b"'-fell by 3" in exported
+    assert b"'=SUM(1)" in exported and b"'-fell by 3" in exported and b"'@x" in exported
     again = submission.plan_file(db, "export.csv", exported, user=ADMIN, limits=COMMAND_LINE_LIMITS)
     assert again.ok and (again.count("new"), again.count("revised")) == (0, 0)
     assert again.count("unchanged") == len(store.export_observations(db)) > 1000

@@ -173,8 +173,15 @@ def many_entries(count: int) -> bytes:
 
 
 def lying_dimension() -> bytes:
-    """A two-row sheet that says it spans every cell Excel has (A1:XFD1048576)."""
-    return _edit_sheet(valid_workbook(), lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml))
+    """A sheet of two rows and 3000 empty ones that says it spans every cell Excel has (A1:XFD1048576):
+    read as it says, each row would be 16,384 cells."""
+    empty = b"".join(b'<row r="%d"/>' % r for r in range(3, 3003))
+
+    def edit(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml)
+        return xml.replace(b"</sheetData>", empty + b"</sheetData>")
+
+    return _edit_sheet(valid_workbook(), edit)
 
 
 def far_row() -> bytes:
