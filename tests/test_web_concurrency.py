@@ -97,11 +97,13 @@ def show_month(pages, month: str) -> None:
             choose(page, "Month", label(month), shows=page.get_by_text(re.compile(rf"^\d+ measure\(s\) for {label(month)}\.")))
 
 
-def type_figure(page, month: str, field: int, value: float, commentary: str) -> None:
-    """Type a value and its commentary into the ``field``-th measure, and wait until the page shows its band."""
+def type_figure(page, month: str, field: int, value: float) -> None:
+    """Type a value into the ``field``-th measure, and wait until the page shows its band.
+
+    The values are at or above target (no commentary needed), so that each figure is one field's
+    change and one rerun: the test waits on what that rerun shows, never on time."""
     chips = page.get_by_text(CHIP)
     shown = chips.count()
-    page.get_by_role("textbox", name="Commentary").nth(field).fill(commentary)
     value_field = page.get_by_label(f"{label(month)} value").nth(field)
     value_field.fill(f"{value:g}")
     value_field.press("Enter")
@@ -128,15 +130,15 @@ def different_figures(pages, database: Path, month: str) -> Round:
     measures = measures_on_the_form(database, month)
     sent = {}
     for field, page in enumerate(pages):
-        sent[measures[field]] = 50.0 + field
-        type_figure(page, month, field, sent[measures[field]], f"Session {field} at {month}")
+        sent[measures[field]] = 90.0 + field / 2
+        type_figure(page, month, field, sent[measures[field]])
     seconds = save_all(pages)
     for page in pages:
         expect(page.get_by_text(SAVED)).to_be_visible()
     recorded = store.history(database, period=month).set_index("measure_id")
     found = {m: recorded.at[m, "value"] for m in sent if m in recorded.index}
     assert found == sent
-    assert recorded.loc[list(sent), "commentary"].tolist() == [f"Session {i} at {month}" for i in range(len(pages))]
+    assert set(recorded.loc[list(sent), "source"]) == {"form"}
     return Round(month, len(pages), seconds, len(sent), len(found))
 
 
@@ -145,9 +147,9 @@ def same_figure(pages, database: Path, month: str, field: int) -> Round:
     show_month(pages, month)
     measure = measures_on_the_form(database, month)[field]
     name = store.load(database).measures.set_index("measure_id").at[measure, "name"]
-    values = [60.0 + i for i in range(len(pages))]
+    values = [95.0 + i for i in range(len(pages))]
     for page, value in zip(pages, values):
-        type_figure(page, month, field, value, f"Conflict at {month}")
+        type_figure(page, month, field, value)
     seconds = save_all(pages)
     saved = [page.get_by_text(SAVED).count() == 1 for page in pages]
     assert sum(saved) == 1
@@ -168,6 +170,7 @@ def report(rounds: list[Round]) -> None:
     print("\nsessions | seconds (first click to last answer) | figures sent | figures found | month")
     for r in rounds:
         print(f"{r.sessions:8} | {r.seconds:37.2f} | {r.sent:12} | {r.found:13} | {r.month}")
+    print(f"in all: {sum(r.sent for r in rounds)} figures sent, {sum(r.found for r in rounds)} found", flush=True)
 
 
 def test_eight_sessions_saving_at_once_lose_nothing(sessions, database):
@@ -176,11 +179,13 @@ def test_eight_sessions_saving_at_once_lose_nothing(sessions, database):
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(3600)
 def test_eight_sessions_saving_month_after_month_lose_nothing(sessions, database):
     rounds = []
     for month in [f"2023-{m:02d}" for m in range(1, 13)]:
         rounds.append(different_figures(sessions, database, month))
         rounds.append(same_figure(sessions[:2], database, month, SESSIONS))
         rounds.append(same_figure(sessions[2:], database, month, SESSIONS + 1))
+        report(rounds[-3:])
     report(rounds)
     assert sum(r.found for r in rounds) == sum(r.sent for r in rounds if r.sessions == SESSIONS) + 2 * 12
