@@ -48,7 +48,6 @@ if st.button("Save figures", type="primary", key="save"):
     st.session_state.pop("submit_stale", None)
     try:
         plan = submission.plan_form(data.database(), period, entries, user=me.email, seen=seen)
-        entry.moved_since(seen, entries, period)  # a figure recorded since the form was filled is told first
         counts = submission.commit(data.database(), plan, user=me.email, reason=reason)
     except ValidationFailed as failure:
         st.error(f"Nothing was saved: {len(failure.problems)} problem(s).", icon=":material/block:")

@@ -77,10 +77,9 @@ def test_the_form_is_checked_against_what_its_fields_were_filled_from(db):
         "measure_id": [MEASURE], "value": [f"{filled['value'].iloc[0]:g}"],
         "commentary": ["Two vacancies in the front door team"], "performance_group": [None],
     })
-    at_click = submission.plan_form(db, "2022-11", entries, user=OWNER, today=TODAY, seen=seen)
     before = dump(db)
-    with pytest.raises(store.StaleFigures, match="now 95"):
-        submission.commit(db, at_click, user=OWNER, reason="Typo")
+    with pytest.raises(store.StaleFigures, match="now 95"):  # told before the reason or commentary it would need
+        submission.plan_form(db, "2022-11", entries, user=OWNER, today=TODAY, seen=seen)
     assert dump(db) == before
 
 

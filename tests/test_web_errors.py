@@ -86,6 +86,18 @@ def test_an_unexpected_error_reading_an_upload_is_a_short_message(db, monkeypatc
     assert_short_message_only(at, caplog)
 
 
+def test_an_unexpected_error_before_the_page_runs_is_a_short_message(db, monkeypatch, caplog):
+    """Finding who is signed in fails (the database unreadable): the entrypoint says so as a page would."""
+    from ui import identity
+
+    def broken():
+        raise OSError(f"disk I/O error reading {SECRET}")
+
+    monkeypatch.setattr(identity, "current", broken)
+    caplog.set_level(logging.ERROR)
+    assert_short_message_only(start(), caplog)
+
+
 def test_each_error_has_its_own_reference(db, monkeypatch, caplog):
     from ui import data
 

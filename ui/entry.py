@@ -198,28 +198,6 @@ def filled_from(rows: pd.DataFrame, period: str) -> store.Seen:
     return {(m, period): st.session_state[f"seen_{period}_{m}"] for m in rows["measure_id"]}
 
 
-def moved_since(seen: store.Seen, entries: pd.DataFrame, period: str) -> None:
-    """Refuse (``store.StaleFigures``) if a figure the form would save was recorded again after its field was filled.
-
-    Checked after the form is planned and before its problems are told, so that the person hears first
-    that a colleague changed a figure (not that the colleague's figure now needs a commentary, or a reason);
-    a figure recorded after this check is refused by the write itself, in its transaction."""
-    given = entries.loc[entries["value"].fillna("").astype(str).str.strip() != "", "measure_id"]
-    keys = pd.DataFrame({"measure_id": given.to_numpy(), "period": period})
-    current = store.current_versions(data.database(), keys)
-    now = store.seen_versions(current, keys)
-    latest = current.set_index(["measure_id", "period"])
-    moved = [
-        {
-            "measure_id": key[0], "period": key[1], "seen_value": seen[key][1],
-            **latest.loc[key, ["value", "recorded_by", "recorded_at"]].to_dict(),
-        }
-        for key in now if now[key][0] != seen[key][0]
-    ]
-    if moved:
-        raise store.StaleFigures(moved)
-
-
 def changed_figures(moved: list[dict], measures: pd.DataFrame) -> list[str]:
     """Each figure that changed since the person saw it, in words: measure, month, seen, now, by whom, when."""
     names = measures.set_index("measure_id")

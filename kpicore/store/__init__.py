@@ -15,6 +15,7 @@ from kpicore.store.figures import (
     StaleFigures,
     current_versions,
     history,
+    moved_since,
     record_figures,
     seen_versions,
     withdraw_figure,
@@ -39,6 +40,6 @@ from kpicore.store.seed import initialise
 __all__ = [
     "DEFAULT_DB", "LOCAL_ADMIN", "SOURCES", "Seen", "StaleFigures", "account", "admin_events",
     "backup", "connect", "current_versions", "default_path", "export_observations", "history", "initialise", "load",
-    "lock", "locks", "migrate", "owners", "rebase", "record_figures", "remove_rebase", "remove_user", "save_user",
+    "lock", "locks", "migrate", "moved_since", "owners", "rebase", "record_figures", "remove_rebase", "remove_user", "save_user",
     "seen_versions", "set_measures", "unlock", "users", "withdraw_figure",
 ]

@@ -7,6 +7,7 @@ measure and month. ``record_figures`` is the one way a figure is written.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -83,18 +84,19 @@ def seen_versions(current: pd.DataFrame, keys: pd.DataFrame) -> Seen:
     return {(m, p): versions.get((m, p), (None, None)) for m, p in zip(keys["measure_id"], keys["period"])}
 
 
-def _moved(compared: pd.DataFrame, current: pd.DataFrame, seen: Seen) -> list[dict]:
-    """The figures whose current version is not the one the person saw."""
+def moved_since(current: pd.DataFrame, seen: Seen, keys: Iterable[tuple[str, str]]) -> list[dict]:
+    """The figures among ``keys`` (``measure_id, period``) whose current version, in ``current``, is not
+    the one the person saw: each with the value seen and the current ``value, recorded_by, recorded_at``."""
     now = current.set_index(["measure_id", "period"])
     moved = []
-    for measure_id, period, version in zip(compared["measure_id"], compared["period"], compared["version_id"]):
-        version = None if pd.isna(version) else int(version)
-        expected, before = seen.get((measure_id, period), (None, None))
+    for key in dict.fromkeys(keys):
+        version = int(now.at[key, "version_id"]) if key in now.index else None
+        expected, before = seen.get(key, (None, None))
         if version == expected:
             continue
-        row = now.loc[(measure_id, period)]
+        row = now.loc[key]
         moved.append({
-            "measure_id": measure_id, "period": period, "seen_value": before, "value": float(row["value"]),
+            "measure_id": key[0], "period": key[1], "seen_value": before, "value": float(row["value"]),
             "recorded_by": row["recorded_by"], "recorded_at": row["recorded_at"],
         })
     return moved
@@ -155,7 +157,7 @@ def record_figures(
         access.require_locked_write(me, set(valid["period"]) & locked, reason)
         current = _current(db, valid)
         compared = compare_with_current(valid, current)
-        if seen is not None and (moved := _moved(compared, current, seen)):
+        if seen is not None and (moved := moved_since(current, seen, zip(compared["measure_id"], compared["period"]))):
             raise StaleFigures(moved)
         changed = compared[compared["status"] != "unchanged"]
         revised = int((changed["status"] == "revised").sum())

@@ -93,8 +93,9 @@ def plan(
     ``keep_blank``: a blank commentary or performance group keeps the recorded
     one (uploads); the form passes ``False`` because it shows them pre-filled.
     ``require_commentary``: a figure worse than target must carry commentary (the form).
-    ``seen``: the versions the person was shown (the form's pre-filled fields); by default, the
-    versions read now, which this preview shows. A viewer is refused outright (``PermissionDenied``).
+    ``seen``: the versions the person was shown (the form's pre-filled fields): a figure recorded again
+    since is refused first (``store.StaleFigures``, naming each), before any other problem; by default,
+    the versions read now, which this preview shows. A viewer is refused outright (``PermissionDenied``).
     """
     snapshot = store.load(path)
     account = store.account(path, user)
@@ -103,6 +104,9 @@ def plan(
     problems = list(parsed.problems)
     frame = parsed.figures.reset_index(drop=True)
     current = store.current_versions(path, frame[["measure_id", "period"]]) if len(frame) else None
+    if seen is not None and current is not None:  # what the person was shown moved: told before any other problem
+        if moved := store.moved_since(current, seen, zip(frame["measure_id"], frame["period"])):
+            raise store.StaleFigures(moved)
     if current is not None and len(current):
         existing = current.set_index(["measure_id", "period"])
         keys = pd.MultiIndex.from_frame(frame[["measure_id", "period"]])
