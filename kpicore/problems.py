@@ -62,6 +62,19 @@ _CHECK_MESSAGE = {
 }
 
 
+EXCERPT_CHARS = 80
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
+
+
+def excerpt(text: object, chars: int = EXCERPT_CHARS) -> str:
+    """A value for a message: at most ``chars`` characters (``…`` and the length past that), control
+    characters and line breaks shown as symbols (``␛``, ``␊``) so a message stays on one line and is never
+    read by a terminal."""
+    text = str(text)
+    short = text[:chars].translate(_CONTROL_PICTURES)
+    return short if len(text) <= chars else f"{short}… ({len(text)} characters)"
+
+
 class ValidationFailed(ValueError):
     """Raised with every problem found; nothing has been written."""
 
@@ -77,6 +90,10 @@ class Problem:
     column: str | None
     value: str
     message: str
+
+    def __post_init__(self) -> None:
+        """The value as a message shows it (``excerpt``): a 10,000-character cell is never echoed whole."""
+        object.__setattr__(self, "value", excerpt(self.value))
 
     def __str__(self) -> str:
         where = self.source

@@ -253,3 +253,16 @@ def test_an_export_imported_again_changes_nothing(tmp_path):
     again = submission.plan_file(db, "export.csv", exported, user=ADMIN, limits=COMMAND_LINE_LIMITS)
     assert again.ok and (again.count("new"), again.count("revised")) == (0, 0)
     assert again.count("unchanged") == len(store.export_observations(db)) > 1000
+
+
+def test_a_value_refused_by_the_figure_checks_is_echoed_short(tmp_path):
+    """A commentary over the schema's length reaches the figure checks whole; its problem shows an excerpt."""
+    from kpicore.workflows import submission
+    from tests.entry import OWNER, writable_db
+
+    db = writable_db(tmp_path)
+    data = f"measure_id,period,value,commentary\n{OWNED[0]},2022-12,80,{'y' * 20_001}\n".encode()
+    plan = submission.plan_file(db, "long.csv", data, user=OWNER, limits=Limits(max_cell_chars=50_000))
+    assert not plan.ok and [(p.row, p.column) for p in plan.problems] == [(2, "commentary")]
+    assert plan.problems[0].value.startswith("y" * 80 + "… (") and len(plan.problems[0].value) < 110
+    assert len(str(plan.problems[0])) < 300

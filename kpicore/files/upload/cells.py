@@ -69,19 +69,6 @@ def month(cell: object) -> str | None:
     return None
 
 
-EXCERPT_CHARS = 80
-_CONTROL_PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
-
-
-def excerpt(text: object, chars: int = EXCERPT_CHARS) -> str:
-    """A cell's text for a message: at most ``chars`` characters (``…`` and the length past that), control
-    characters and line breaks shown as symbols (``␛``, ``␊``) so a message stays on one line and is never
-    read by a terminal."""
-    text = str(text)
-    short = text[:chars].translate(_CONTROL_PICTURES)
-    return short if len(text) <= chars else f"{short}… ({len(text)} characters)"
-
-
 def column_letter(position: int) -> str:
     """The spreadsheet's name of the column at ``position`` (0 is ``A``, 26 is ``AA``), however far."""
     letters = ""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kpicore.files.upload.cells import excerpt
 from kpicore.files.upload.header import Header
 from kpicore.files.upload.parsed import Parsed, add_problem
+from kpicore.problems import excerpt
 
 LONG, SCORECARD = "long", "scorecard"
 

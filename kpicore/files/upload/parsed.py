@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kpicore.files.upload.cells import excerpt
 from kpicore.files.upload.limits import UPLOAD_LIMITS, Limits
-from kpicore.problems import Problem
+from kpicore.problems import Problem, excerpt
 
 FIGURE_COLUMNS = [
     "row", "measure_column", "measure_text", "period_column", "period_text", "value_column", "value_text",
@@ -39,7 +38,7 @@ def add_problem(parsed: Parsed, row: int | None, column: str | None, value: str,
         parsed.unlisted += 1
         return
     shown_column = None if column is None else excerpt(column)
-    parsed.problems.append(Problem(parsed.name, row, shown_column, excerpt(value), message))
+    parsed.problems.append(Problem(parsed.name, row, shown_column, value, message))
 
 
 def finish(parsed: Parsed) -> Parsed:
