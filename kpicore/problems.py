@@ -75,6 +75,16 @@ def excerpt(text: object, chars: int = EXCERPT_CHARS) -> str:
     return short if len(text) <= chars else f"{short}… ({len(text)} characters)"
 
 
+def listed(problems: list[Problem], most: int, source: str) -> list[Problem]:
+    """At most ``most`` problems, then one counting the rest: a file with 200,000 bad rows is told in a page."""
+    if len(problems) <= most:
+        return problems
+    rest = len(problems) - most
+    return problems[:most] + [Problem(source, None, None, "", (
+        f"and {rest} more problems (only the first {most} are listed): correct these and submit again to see the rest"
+    ))]
+
+
 class ValidationFailed(ValueError):
     """Raised with every problem found; nothing has been written."""
 

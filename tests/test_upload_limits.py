@@ -266,3 +266,14 @@ def test_a_value_refused_by_the_figure_checks_is_echoed_short(tmp_path):
     assert not plan.ok and [(p.row, p.column) for p in plan.problems] == [(2, "commentary")]
     assert plan.problems[0].value.startswith("y" * 80 + "… (") and len(plan.problems[0].value) < 110
     assert len(str(plan.problems[0])) < 300
+
+
+def test_problems_found_by_the_figure_checks_are_capped_too(tmp_path):
+    from kpicore.workflows import submission
+    from tests.entry import OWNER, writable_db
+
+    db = writable_db(tmp_path)
+    rows = "".join(f"{OWNED[0]},2022-12,{80 + i % 2}\n" for i in range(500))
+    plan = submission.plan_file(db, "dupes.csv", f"measure_id,period,value\n{rows}".encode(), user=OWNER)
+    assert len(plan.problems) == UPLOAD_LIMITS.max_problems + 1
+    assert plan.problems[-1].message.startswith("and 300 more problems (only the first 200 are listed)")

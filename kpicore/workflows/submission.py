@@ -23,7 +23,7 @@ import pandas as pd
 from kpicore import access, figure_checks, revisions, store
 from kpicore.files import upload
 from kpicore.periods import from_month_index, is_quarter_end, label, month_index
-from kpicore.problems import Problem, ValidationFailed
+from kpicore.problems import Problem, ValidationFailed, listed
 from kpicore.rules import evaluate, targets_in_force
 from kpicore.snapshot import Snapshot
 from kpicore.vocab import Band
@@ -122,7 +122,8 @@ def plan(
     )
     problems += [_where(p, frame) for p in found]
     if problems:
-        return Plan(parsed.name, source, parsed.layout, sorted(problems, key=_order), notes=parsed.notes, today=today)
+        problems = listed(sorted(problems, key=_order), parsed.limits.max_problems, parsed.name)
+        return Plan(parsed.name, source, parsed.layout, problems, notes=parsed.notes, today=today)
     if current is None:
         current = store.current_versions(path, valid)
     compared = revisions.compare_with_current(valid, current)
