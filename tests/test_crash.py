@@ -87,6 +87,7 @@ def next_import_works(db: Path, folder: Path) -> bool:
 
 
 def full_import_seconds(big_file: Path, folder: Path) -> float:
+    folder.mkdir()
     db = writable_db(folder)
     started = time.monotonic()
     process = start(db, big_file)
