@@ -29,9 +29,8 @@ soak: $(VENV)/.installed  # long runs: many writers, many kills (prints their ta
 	$(PY) -m pytest -m soak -s
 
 bench: $(VENV)/.installed
-	$(PY) bench/bench_scorecard.py
+	$(PY) bench/bench.py --markdown docs/benchmarks.md
 	$(PY) bench/bench_spc.py
-	$(PY) bench/bench_pages.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

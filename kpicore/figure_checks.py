@@ -17,8 +17,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kpicore.access import Account
-from kpicore.periods import format_period
+from kpicore.periods import format_period, is_month, span_text, within
 from kpicore.problems import Problem, problems_from
+from kpicore.rules import Settings
+from kpicore.vocab import Unit
 from schemas import SubmissionModel
 
 FIELDS = ["measure_id", "period", "value", "commentary", "performance_group"]
@@ -45,12 +47,14 @@ def validate(
     needs_commentary: pd.Series | None = None,
     source: str = "submission",
     row_of: dict | None = None,
+    settings: Settings = Settings(),
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check ``figures`` (the long layout, numbers already parsed); return the valid frame and every problem.
 
     ``row_of`` maps the frame's index to the row number the person sees.
     ``needs_commentary`` (aligned to ``figures``) marks figures that must carry
-    commentary. Figures of measures not in ``measures`` are problems too.
+    commentary. Figures of measures not in ``measures`` are problems too, and so are
+    figures beyond the limits of ``settings`` (``limit_problems``).
     """
     frame = figures.copy()
     for column in ("commentary", "performance_group"):
@@ -76,6 +80,7 @@ def validate(
     frame["needs_commentary"] = (
         False if needs_commentary is None else needs_commentary.reindex(frame.index).fillna(False).astype(bool)
     )
+    problems += limit_problems(frame, settings, source, rows)
     try:
         valid = SubmissionModel.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -84,6 +89,33 @@ def validate(
     if problems:
         return frame[FIELDS].iloc[0:0], sorted(problems, key=_order)
     return valid[FIELDS], []
+
+
+def limit_problems(frame: pd.DataFrame, settings: Settings, source: str, rows: dict) -> list[Problem]:
+    """Figures beyond what any measure may hold, each naming the limit (``settings``):
+
+    - a month outside ``first_year``-01 to ``last_year``-12 (by default 2000-01 to 2099-12);
+    - a figure beyond plus or minus ``largest_figure`` (a thousand million), whatever its unit;
+    - a count beyond plus or minus ``largest_count`` (ten million), as a whole number.
+
+    ``frame`` has ``period``, ``value`` and the measure's ``unit``; a period that is not a month
+    ``YYYY-MM`` and a value that is not a number are left to the schema's own checks.
+    """
+    problems = []
+    outside = frame["period"].map(lambda p: is_month(p) and not within(p, settings.years))
+    for i in frame.index[outside]:
+        problems.append(Problem(source, rows.get(i), "period", str(frame.at[i, "period"]),
+                                f"is outside the months accepted ({span_text(settings.years)})"))
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    count = frame["unit"] == Unit.COUNT
+    figure_limit, count_limit = float(settings.largest_figure), int(settings.largest_count)
+    for i in frame.index[count & (value.abs() > count_limit)]:
+        problems.append(Problem(source, rows.get(i), "value", str(frame.at[i, "value"]),
+                                f"is beyond the largest count accepted: a count must be a whole number from {-count_limit:,} to {count_limit:,}"))
+    for i in frame.index[~count & (value.abs() > figure_limit)]:
+        problems.append(Problem(source, rows.get(i), "value", str(frame.at[i, "value"]),
+                                f"is beyond the largest figure accepted (from {-figure_limit:,.0f} to {figure_limit:,.0f})"))
+    return problems
 
 
 def _order(problem: Problem) -> tuple:

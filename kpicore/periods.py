@@ -36,18 +36,53 @@ _MONTHS = {
     for name in names
 }
 QUARTER_END_MONTHS = (3, 6, 9, 12)
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+"""The months accepted by default: 2000-01 to 2099-12 (``rules.Settings.first_year`` and ``last_year``
+change it for the figure checks). A two-digit year (``Nov-22``) always lands in this century."""
+_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def format_period(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def parse_period(text: object) -> str:
+class MonthOutOfRange(ValueError):
+    """A readable month outside the months accepted: its message names them (``2000-01 to 2099-12``).
+
+    A ``ValueError``, so every caller that refuses an unreadable month refuses this one too; a reader
+    that words its own message for an unreadable month can catch this first and show this one."""
+
+
+def span_text(years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR)) -> str:
+    """The months of ``years`` (first, last) in words: ``2000-01 to 2099-12``."""
+    return f"{format_period(years[0], 1)} to {format_period(years[1], 12)}"
+
+
+def is_month(text: object) -> bool:
+    """Whether ``text`` is a month written ``YYYY-MM`` (a month 01 to 12, any year)."""
+    return isinstance(text, str) and bool(_MONTH.match(text))
+
+
+def within(period: str, years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR)) -> bool:
+    """Whether ``period`` is a month ``YYYY-MM`` of the years ``years`` (first, last, inclusive)."""
+    return is_month(period) and format_period(years[0], 1) <= period <= format_period(years[1], 12)
+
+
+def parse_period(text: object, *, years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR)) -> str:
     """Return the ``YYYY-MM`` period of ``2022-11``, ``Nov-22``, ``Nov 2022`` or a date.
 
     Any day of a month maps to that month. Raises ``ValueError`` with the text
-    when it is not one of these forms.
+    when it is not one of these forms, or when the month is outside ``years``
+    (first, last: by default 2000 to 2099), naming the months accepted.
     """
+    period = _read_period(text)
+    if not within(period, years):
+        raise MonthOutOfRange(f"'{text}' is outside the months this dashboard accepts ({span_text(years)})")
+    return period
+
+
+def _read_period(text: object) -> str:
     if isinstance(text, (datetime, date, pd.Timestamp)):
         return format_period(text.year, text.month)
     raw = str(text)
@@ -89,12 +124,19 @@ def window(end: str, months: int) -> list[str]:
     return [from_month_index(i) for i in range(last - months + 1, last + 1)]
 
 
-def label(period: str) -> str:
-    """``2022-11`` as the council writes it: ``Nov-22``."""
-    return datetime(int(period[:4]), int(period[5:7]), 1).strftime("%b-%y")
+def label(period: object) -> str:
+    """``2022-11`` as the council writes it: ``Nov-22``, for any year (``0000-01`` is ``Jan-00``).
+
+    Anything stored that is not a month ``YYYY-MM`` is shown as it is (blank for none), never refused.
+    """
+    if period is None or (not isinstance(period, str) and pd.isna(period)):
+        return ""
+    text = str(period)
+    return f"{_ABBREVIATIONS[int(text[5:7]) - 1]}-{text[2:4]}" if is_month(text) else text
 
 
 _PERIOD = re.compile(r"^\d{4}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def month_columns(columns: Iterable[object]) -> list[str]:

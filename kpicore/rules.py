@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from kpicore.periods import month_indices
+from kpicore.periods import FIRST_YEAR, LAST_YEAR, month_indices
 from kpicore.vocab import Band, Direction, Frequency, PerformanceGroup, Polarity
 
 # Comparisons are made on figures stored to a few decimals; rounding the
@@ -37,6 +37,20 @@ class Settings:
     """SPC: this many points each above (or below) the one before make a trend."""
     spc_screen_outliers: bool = True
     """SPC: leave out moving ranges of at least 3.267 times the average before setting limits."""
+    first_year: int = FIRST_YEAR
+    """Figures are accepted, and reported, for months from January of this year (2000)."""
+    last_year: int = LAST_YEAR
+    """Figures are accepted, and reported, for months up to December of this year (2099). A figure stored
+    outside these years (by an earlier release) is left out of the reports; History shows it."""
+    largest_count: int = 10_000_000
+    """A count must be a whole number from minus this to this (ten million)."""
+    largest_figure: float = 1e9
+    """Any figure, whatever its unit, must be from minus this to this (a thousand million); a measure's bounds narrow it."""
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """The first and last year of the months accepted: ``kpicore.periods.within``, ``parse_period``."""
+        return (int(self.first_year), int(self.last_year))
 
 
 class NoProposal(ValueError):

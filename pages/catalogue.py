@@ -53,7 +53,7 @@ unit = measure["unit"]
 about.markdown(tables.describe(measure))
 about.caption(
     f"In force at {label(period)}: target {tables.shown(measure['target'], unit)}, tolerance "
-    f"{tables.shown(measure['tolerance'], unit)}, comparator {tables.comparator_text(measure['comparator_value'], measure['comparator_label'], unit) or '–'}."
+    f"{tables.shown(measure['tolerance'], unit)}, comparator {identity.plain(tables.comparator_text(measure['comparator_value'], measure['comparator_label'], unit)) or '–'}."
 )
 entries = tables.timeline_table(timeline(snapshot, measure_id), unit)
 st.markdown("**Targets, tolerances and comparators, from each month**")

@@ -6,7 +6,7 @@ from kpicore import store
 from kpicore.files.csv_writer import write_csv
 from kpicore.reports import charts, explorer
 from kpicore.vocab import Frequency, Polarity, Unit
-from ui import data, entry, entrypoint, identity, present, rebase
+from ui import data, entry, entrypoint, explorer_choice, identity, present, rebase
 
 entrypoint.ensure()
 me = identity.current()
@@ -14,14 +14,11 @@ entry.show_flash()
 
 snapshot = data.snapshot()
 names = dict(zip(snapshot.measures["measure_id"], snapshot.measures["name"]))
-wanted = st.query_params.get("measure") or st.session_state.get("explorer_measure")
-if "explorer_select" not in st.session_state or wanted != st.session_state.get("explorer_select"):
-    st.session_state["explorer_select"] = wanted if wanted in names else next(iter(names))
-st.session_state.pop("explorer_measure", None)
+explorer_choice.follow_links(names)
 
 st.title("Measure explorer")
-measure_id = st.selectbox("Measure", list(names), format_func=names.get, key="explorer_select")
-st.query_params.from_dict({"measure": measure_id})
+measure_id = st.selectbox("Measure", list(names), format_func=names.get, key=explorer_choice.KEY)
+explorer_choice.remember(measure_id)
 fixed = st.toggle("Fix the SPC limits on the first 12 months (baseline)", key="explorer_baseline")
 history = data.measure_history(measure_id, 12 if fixed else None)
 measure = history.measure
@@ -35,6 +32,8 @@ middle.markdown(
 )
 right.markdown(f"**Polarity:** {Polarity(measure['polarity']).label}  \n**Killer KPI:** {'Yes' if measure['killer_kpi'] else 'No'}")
 st.caption("Definition: as named; the council's scorecard gives no separate definition.")
+if outside := present.out_of_range_note(snapshot, measure_id):
+    st.warning(outside)
 
 chart = charts.measure_chart(history)
 st.altair_chart(chart, width="stretch")

@@ -4,9 +4,8 @@ import streamlit as st
 
 from kpicore import store
 from kpicore.files.csv_writer import write_csv
-from kpicore.periods import label
 from kpicore.vocab import Role
-from ui import data, entry, entrypoint, identity
+from ui import data, entry, entrypoint, identity, present
 
 entrypoint.ensure()
 identity.require(*Role)
@@ -19,8 +18,11 @@ left, right = st.columns([3, 1])
 measure = left.selectbox(
     "Measure", [None, *names.index], format_func=lambda m: "All measures" if m is None else names[m], key="measure",
 )
-periods = sorted(snapshot.observations["period"].unique(), reverse=True)
-period = right.selectbox("Month", [None, *periods], format_func=lambda p: "All months" if p is None else label(p), key="period")
+periods = sorted({*snapshot.observations["period"], *snapshot.out_of_range["period"].astype(str)}, reverse=True)
+period = right.selectbox(
+    "Month", [None, *periods], key="period",
+    format_func=lambda p: "All months" if p is None else present.stored_month(p, snapshot.settings.years),
+)
 
 versions = store.history(data.database(), measure_id=measure, period=period)
 revised = int((versions["change"] == "revised").sum())

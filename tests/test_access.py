@@ -120,9 +120,9 @@ def test_an_owner_uploading_someone_elses_measure_sees_which_row(db, capsys):
     assert f"not-owned.csv row 3, column measure_id: '{NOT_OWNED}' you do not own this measure" in error
 
 
-def test_a_viewer_gets_a_report_saying_so(db, capsys):
-    assert main(["--db", str(db), "import", str(FILES / "long-valid.csv"), "--user", VIEWER]) == 1
-    assert "row 2, column measure_id" in capsys.readouterr().err
+def test_a_viewer_is_told_they_are_not_allowed(db, capsys):
+    assert main(["--db", str(db), "import", str(FILES / "long-valid.csv"), "--user", VIEWER]) == 3
+    assert "viewers cannot submit figures" in capsys.readouterr().err
 
 
 def test_the_last_administrator_stays(db):

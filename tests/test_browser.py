@@ -127,6 +127,32 @@ def test_explorer_chart_and_png(server, page, tmp_path):
     assert png.read_bytes()[:4] == b"\x89PNG"
 
 
+IHAS = "% of IHAs (initial health assessments) completed on time - in-month"
+
+
+def test_choose_another_measure_in_the_explorer_with_the_mouse(server, page):
+    open_page(page, f"{server}/explorer?measure=utilisation-of-available-in-house-foster")
+    page.get_by_label("Measure", exact=True).click()
+    page.keyboard.type("IHAs")  # the list of 84 is virtual: narrow it so the option is drawn, then click it
+    page.get_by_role("option", name=IHAS).click()
+    expect(page.get_by_text("timely-of-ihas-in-month", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]measure=timely-of-ihas-in-month\b"))
+    wait_idle(page)
+    expect(page.get_by_text("timely-of-ihas-in-month", exact=True)).to_be_visible()  # still, after the run
+
+
+def test_choose_another_measure_in_the_explorer_with_the_keyboard(server, page):
+    open_page(page, f"{server}/explorer?measure=utilisation-of-available-in-house-foster")
+    selector = page.get_by_label("Measure", exact=True)
+    selector.focus()
+    page.keyboard.type("IHAs (initial")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("timely-of-ihas-in-month", exact=True)).to_be_visible()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"[?&]measure=timely-of-ihas-in-month\b"))
+    expect(page.get_by_text("utilisation-of-available-in-house-foster", exact=True)).to_have_count(0)
+
+
 def test_selecting_a_scorecard_row_opens_it_in_the_explorer(server, page):
     open_page(page, f"{server}/scorecard?area=repeat-work")
     grid = page.locator("[data-testid=stDataFrame]").first

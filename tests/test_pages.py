@@ -127,6 +127,18 @@ def test_explorer_draws_every_layer(app):
     assert any("Point outside the process limits (below): Sep-22" in note for note in notes)
 
 
+def test_choosing_another_measure_in_the_explorer_keeps_it(app):
+    """The URL still names the first measure on the rerun after a choice; the choice must win."""
+    at = app("pages/explorer.py", measure="utilisation-of-available-in-house-foster")
+    at.selectbox(key="explorer_select").select("timely-of-ihas-in-month").run()
+    assert not at.exception
+    assert at.selectbox(key="explorer_select").value == "timely-of-ihas-in-month"
+    assert any("`timely-of-ihas-in-month`" in m.value for m in at.markdown)
+    assert at.query_params["measure"] in ("timely-of-ihas-in-month", ["timely-of-ihas-in-month"])
+    at.toggle(key="explorer_baseline").set_value(True).run()  # another widget's rerun keeps it too
+    assert at.selectbox(key="explorer_select").value == "timely-of-ihas-in-month"
+
+
 def test_explorer_table_and_downloads(app):
     at = app("pages/explorer.py", measure="children-s-services-audits-rated-r-i")
     table = at.dataframe[0].value

@@ -244,8 +244,11 @@ def test_the_band_rule_text_follows_the_settings():
 
 
 def test_the_settings_default_to_design():
-    """DESIGN.md 3.4 and 3.6: margin 2, persistence 3, tolerance 5%, SPC run and trend 7, screening on."""
+    """DESIGN.md 3.4 and 3.6: margin 2, persistence 3, tolerance 5%, SPC run and trend 7, screening on;
+    figures for 2000-01 to 2099-12, counts to ten million, any figure to a thousand million."""
     assert vars(Settings()) == {
         "significance_margin": 2.0, "persistence": 3, "default_tolerance": 0.05,
         "spc_run_length": 7, "spc_trend_length": 7, "spc_screen_outliers": True,
+        "first_year": 2000, "last_year": 2099, "largest_count": 10_000_000, "largest_figure": 1e9,
     }
+    assert Settings().years == (2000, 2099)

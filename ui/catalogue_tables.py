@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpicore.periods import format_period, label, month_index, shift, window
+from kpicore.periods import format_period, label, month_index, shift, window, within
 from kpicore.snapshot import Snapshot
 from kpicore.vocab import Frequency, Polarity, Unit
 from ui.identity import plain
@@ -102,14 +102,16 @@ def shown(value: object, unit: str) -> str:
 
 def months(snapshot: Snapshot, today: date | None = None) -> list[str]:
     """Months offered by the month pickers, oldest first: from the first month anything is dated
-    to ``MONTHS_AHEAD`` months after the later of this month and the latest figure."""
+    to ``MONTHS_AHEAD`` months after the later of this month and the latest figure, within the
+    months accepted (``Settings.years``: an entry an earlier release dated 0000-01 widens nothing)."""
     dated = pd.concat([
         snapshot.observations["period"], snapshot.targets["from_period"], snapshot.comparators["from_period"],
     ]).dropna().astype(str)
+    dated = dated[dated.map(lambda p: within(p, snapshot.settings.years))]
     today = today or date.today()
     now = format_period(today.year, today.month)
     first = min(dated.min(), now) if len(dated) else now
-    last = shift(max(dated.max(), now) if len(dated) else now, MONTHS_AHEAD)
+    last = min(shift(max(dated.max(), now) if len(dated) else now, MONTHS_AHEAD), format_period(snapshot.settings.years[1], 12))
     return window(last, month_index(last) - month_index(first) + 1)
 
 

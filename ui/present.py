@@ -10,7 +10,7 @@ import html
 
 import pandas as pd
 
-from kpicore.periods import label, month_columns
+from kpicore.periods import label, month_columns, span_text, within
 from kpicore.spc import ASSURANCE_TEXT, VARIATION_TEXT, Assurance, PointType
 from kpicore.vocab import BAND_STYLE, Band, Unit
 
@@ -26,6 +26,28 @@ def band_text(band: str | None) -> str:
 def status_text(band: str, period: object) -> str:
     """The headline status with the month it is at: ``‼ Significantly worse (Nov-22)``."""
     return band_text(band) + (f" ({label(period)})" if isinstance(period, str) else "")
+
+
+def stored_month(period: object, years: tuple[int, int]) -> str:
+    """A stored month as people read it: ``Nov-22`` within ``years``; outside them, or not a month at
+    all, exactly as stored (``0000-01`` is not confused with ``2000-01``)."""
+    return label(period) if within(period, years) else str(period)
+
+
+def out_of_range_note(snapshot, measure_id: str) -> str | None:
+    """Markdown naming a measure's stored figures that no report uses (``Snapshot.out_of_range``: a month
+    outside the accepted range or not a month at all, or an infinite value); ``None`` when it has none."""
+    figures = snapshot.out_of_range[snapshot.out_of_range["measure_id"] == measure_id].sort_values("period")
+    if figures.empty:
+        return None
+    named = ", ".join(
+        f"`{str(p).replace('`', '')}` ({v:g})" for p, v in zip(figures["period"], pd.to_numeric(figures["value"], errors="coerce"))
+    )
+    return (
+        f"{len(figures)} stored figure(s) of this measure are for months outside {span_text(snapshot.settings.years)}, "
+        f"not months at all, or infinite: {named}. They are left out of the chart, the figures, the scorecard "
+        "and SPC; the History page lists them."
+    )
 
 
 def variation_text(value: object) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kpicore import store
 from kpicore.cli import catalogue as catalogue_commands
-from kpicore.cli import data_entry
+from kpicore.cli import data_entry, demo
 from kpicore.cli.common import month_argument, months_argument, write_out
 from kpicore.cli.errors import EXIT, reported
 from kpicore.files.csv_writer import write_csv
@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
     data_entry.add_parsers(commands)
     catalogue_commands.add_parsers(commands)
+    demo.add_parsers(commands)
     return parser
 
 
@@ -116,5 +117,6 @@ COMMANDS = {
     "restore": lambda args: _restore(args),
     **data_entry.COMMANDS,
     **catalogue_commands.COMMANDS,
+    **demo.COMMANDS,
 }
 """Each command's function: it prints or writes its result and returns an exit code (``None`` is 0)."""

@@ -9,9 +9,11 @@ whole numbers for counts). Text cells are neutralised against formula injection.
 from __future__ import annotations
 
 import io
+import math
 
 import pandas as pd
 
+from kpicore.files.csv_writer import plain_number
 from kpicore.files.formulas import neutralise_formulas
 from kpicore.periods import month_columns
 from kpicore.vocab import BAND_STYLE, Band, Unit
@@ -77,6 +79,8 @@ def _write_cell(sheet, formats: _Formats, row: int, col: int, name: str, value, 
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         if band and band != Band.NO_DATA:
             sheet.write_blank(row, col, None, formats.number(decimals, band))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isfinite(value):
+        sheet.write_string(row, col, plain_number(value))  # an overflowed change (inf) as the CSV writes it
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         sheet.write_number(row, col, float(value), formats.number(decimals, band))
     elif name.startswith("band_") and value in BAND_STYLE:

@@ -6,16 +6,33 @@ templates) passes its text through ``neutralise_formulas``; this is its one home
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet may read as the start of a formula."""
+"""What a spreadsheet may read as the start of a formula, at the start of a cell or of a line in it."""
+
+_LINE_START = re.compile(r"(?:^|\r\n|\r|\n)(?=[=+\-@\t\r'])")
+"""Where a line starts (the text's start, or just after a CRLF, a lone CR or a lone LF) with a
+formula character or an apostrophe."""
 
 
 def neutralise_formula(value: object) -> object:
-    """A text starting with ``= + - @``, a tab or a carriage return, prefixed with ``'``; anything else as it is."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return "'" + value
+    """A text with a ``'`` put at the start of every line that begins with ``= + - @``, a tab, a
+    carriage return or a ``'``; anything else (numbers, ``None``) as it is.
+
+    Precisely: a *line start* is the start of the text and the position just after each line break
+    (CRLF counted as one break, a lone CR, a lone LF). At every line start whose next character is
+    in ``FORMULA_STARTS`` or is ``'``, one ``'`` is inserted; nothing else changes. So
+    ``"ok\\r=cmd"`` becomes ``"ok\\r'=cmd"`` and ``"'quoted"`` becomes ``"''quoted"``.
+
+    The inverse is exact: remove one ``'`` from every line start where the text has one (every
+    ``'`` found at a line start of a neutralised text was put there, because a line that began
+    with ``'`` got a second one). Inserting a ``'`` never joins or splits a line break.
+    """
+    if isinstance(value, str):
+        return _LINE_START.sub(lambda match: match[0] + "'", value)
     return value
 
 

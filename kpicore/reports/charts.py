@@ -10,6 +10,7 @@ Each layer is drawn by its own function (``LAYERS``); ``measure_chart`` stacks t
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ POINT_TYPE_COLOURS = {
 }
 MONTHS_LABELLED = 13
 """At most this many month labels on the x axis; longer histories label every second, third... month."""
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SPC_GREY = "#6E6E6E"
 COMPARATOR_BLUE = "#0B5394"
 
@@ -65,8 +67,15 @@ def _frame(history: MeasureHistory) -> pd.DataFrame:
     ]
     frame["band_label"] = frame["band"].map(lambda b: BAND_STYLE[Band(b)]["label"])
     frame["variation"] = frame["point_type"].map(lambda t: PointType(t).label if isinstance(t, str) else "–")
-    frame["commentary"] = frame["commentary"].fillna("")
+    frame["commentary"] = frame["commentary"].fillna("").map(drawable)
+    frame["comparator_text"] = frame["comparator_text"].map(drawable)
     return frame
+
+
+def drawable(text: object) -> str:
+    """``text`` without the control characters an SVG or PNG cannot hold (XML 1.0 refuses them: NUL,
+    BEL, ESC...); the tables show the text exactly as stored."""
+    return _NOT_XML.sub("", str(text))
 
 
 @dataclass(frozen=True)
@@ -217,7 +226,7 @@ def measure_chart(history: MeasureHistory, width: int = 760, height: int = 360) 
     unit = Unit(history.measure["unit"])
     plot = Plot(alt.Chart(frame).encode(x=_month_axis(len(frame))), history.measure, unit)
     layers = [layer(plot).properties(name=name) for name, layer in LAYERS.items()]
-    title = alt.Title(history.measure["name"], subtitle=f"{history.area} · {unit.label}")
+    title = alt.Title(drawable(history.measure["name"]), subtitle=drawable(f"{history.area} · {unit.label}"))
     return alt.layer(*layers).properties(width=width, height=height, title=title).resolve_scale(
         color="independent", stroke="independent", shape="independent"
     )

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from kpicore import access, figure_checks
+from kpicore.periods import label
 from kpicore.problems import Problem, ValidationFailed
 from kpicore.revisions import COMPARED, compare_with_current
 from kpicore.store.database import connect, now, records, writing
@@ -23,7 +24,32 @@ SOURCES = ("form", "upload", "cli")
 
 
 class StaleFigures(RuntimeError):
-    """Figures changed after the preview they were confirmed on; nothing was written."""
+    """Figures changed after the preview they were confirmed on; nothing was written.
+
+    ``moved`` lists each one: ``measure_id, period``, the value seen in the preview
+    (``None`` when there was none) and the current version's ``value, recorded_by, recorded_at``.
+    """
+
+    def __init__(self, moved: list[dict]):
+        self.moved = moved
+        lines = "; ".join(_moved_line(m) for m in moved[:10])
+        more = f"; and {len(moved) - 10} more" if len(moved) > 10 else ""
+        super().__init__(
+            f"{len(moved)} figure(s) changed since your preview: {lines}{more}. "
+            "Nothing was saved: look at the figures again before saving"
+        )
+
+
+def _moved_line(moved: dict) -> str:
+    seen = "no figure" if moved["seen_value"] is None else f"{moved['seen_value']:g}"
+    return (
+        f"{moved['measure_id']} {label(moved['period'])} was {seen} in your preview, now {moved['value']:g} "
+        f"(recorded by {moved['recorded_by']} at {moved['recorded_at']})"
+    )
+
+
+Seen = dict[tuple[str, str], tuple[int | None, float | None]]
+"""The version and value of each figure (``measure_id, period``) a person saw; ``(None, None)`` where there was none."""
 
 
 def current_versions(path: Path | str | None, keys: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -33,7 +59,7 @@ def current_versions(path: Path | str | None, keys: pd.DataFrame | None = None) 
 
 
 def _current(db: Database, keys: pd.DataFrame | None) -> pd.DataFrame:
-    columns = ["version_id", "measure_id", "period", *COMPARED]
+    columns = ["version_id", "measure_id", "period", *COMPARED, "recorded_by", "recorded_at"]
     sql = f"SELECT {', '.join(columns)} FROM observations"
     params: list = []
     if keys is not None:
@@ -47,6 +73,46 @@ def _current(db: Database, keys: pd.DataFrame | None) -> pd.DataFrame:
     return frame
 
 
+def seen_versions(current: pd.DataFrame, keys: pd.DataFrame) -> Seen:
+    """What a person previewing ``keys`` sees: the current version of each, ``None`` where there is none."""
+    versions = {
+        (m, p): (int(v), float(x))
+        for m, p, v, x in zip(current["measure_id"], current["period"], current["version_id"], current["value"])
+    }
+    return {(m, p): versions.get((m, p), (None, None)) for m, p in zip(keys["measure_id"], keys["period"])}
+
+
+def _moved(compared: pd.DataFrame, current: pd.DataFrame, seen: Seen) -> list[dict]:
+    """The figures whose current version is not the one the person saw."""
+    now = current.set_index(["measure_id", "period"])
+    moved = []
+    for measure_id, period, version in zip(compared["measure_id"], compared["period"], compared["version_id"]):
+        version = None if pd.isna(version) else int(version)
+        expected, before = seen.get((measure_id, period), (None, None))
+        if version == expected:
+            continue
+        row = now.loc[(measure_id, period)]
+        moved.append({
+            "measure_id": measure_id, "period": period, "seen_value": before, "value": float(row["value"]),
+            "recorded_by": row["recorded_by"], "recorded_at": row["recorded_at"],
+        })
+    return moved
+
+
+def _checked(db: Database, frame: pd.DataFrame, user: str, source: str, today) -> pd.DataFrame:
+    """The figures checked against the catalogue, ownership and locks as they stand in ``db``."""
+    me = account_in(db, user)
+    access.require_submit(me, frame["measure_id"].astype(str))
+    measures = pd.DataFrame(list(db.query(
+        "SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures"
+    )))
+    locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
+    valid, problems = figure_checks.validate(frame, measures, account=me, locked_periods=locked, today=today, source=source)
+    if problems:
+        raise ValidationFailed(problems)
+    return valid
+
+
 def record_figures(
     path: Path | str | None,
     figures: pd.DataFrame,
@@ -54,19 +120,22 @@ def record_figures(
     user: str,
     source: str,
     reason: str | None = None,
-    based_on: int | None = None,
+    seen: Seen | None = None,
     today=None,
 ) -> dict[str, int]:
     """Write submitted figures, all or nothing, as new versions where something changed.
 
     ``figures`` has the long layout (``measure_id, period, value`` and optionally
     ``commentary, performance_group``); each row is the whole figure as it
-    should now read. Inside one write transaction this checks the person's role
-    and ownership (``PermissionDenied``), the figures against
-    ``schemas.SubmissionModel`` (``ValidationFailed``), locked months (an
-    administrator with a reason only), that a revision has a reason, and with
-    ``based_on`` (the ``data_version`` the person previewed) that none of these
-    figures changed since (``StaleFigures``). A figure identical to the current
+    should now read. First, outside the write lock, the figures are checked
+    against ``schemas.SubmissionModel`` and the catalogue (``ValidationFailed``).
+    Then, in one write transaction, the person's role and ownership
+    (``PermissionDenied``) and locked months (an administrator with a reason
+    only) are checked again as they now stand, each figure is compared with the
+    current one, and with ``seen`` (the version of each figure the person
+    previewed) any figure that moved since is refused
+    (``StaleFigures``, naming each; a command-line import passes no ``seen``: it
+    has no preview). A revision needs a reason. A figure identical to the current
     one is not written again. Returns the counts of ``new``, ``revised`` and
     ``unchanged`` figures.
     """
@@ -74,20 +143,17 @@ def record_figures(
         raise ValueError(f"source must be one of {', '.join(SOURCES)}")
     reason = (reason or "").strip() or None
     frame = figures.reset_index(drop=True)
+    with connect(path) as db:
+        valid = _checked(db, frame, user, source, today)
     with writing(path) as db:
         me = account_in(db, user)
-        access.require_submit(me, frame["measure_id"].astype(str))
-        measures = pd.DataFrame(list(db.query("SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures")))
+        access.require_submit(me, valid["measure_id"].astype(str))
         locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
-        valid, problems = figure_checks.validate(
-            frame, measures, account=me, locked_periods=locked, today=today, source=source
-        )
-        if problems:
-            raise ValidationFailed(problems)
         access.require_locked_write(me, set(valid["period"]) & locked, reason)
-        compared = compare_with_current(valid, _current(db, valid))
-        if based_on is not None and compared["version_id"].gt(based_on).any():
-            raise StaleFigures("some of these figures changed since your preview: check the preview again")
+        current = _current(db, valid)
+        compared = compare_with_current(valid, current)
+        if seen is not None and (moved := _moved(compared, current, seen)):
+            raise StaleFigures(moved)
         changed = compared[compared["status"] != "unchanged"]
         revised = int((changed["status"] == "revised").sum())
         if revised and not reason:

@@ -12,7 +12,7 @@ from kpicore.snapshot import COMPARATOR_COLUMNS, REBASE_COLUMNS, Snapshot
 from kpicore.store.database import connect
 
 OBSERVATION_COLUMNS = [
-    "measure_id", "period", "value", "commentary", "performance_group", "recorded_by", "recorded_at", "source",
+    "version_id", "measure_id", "period", "value", "commentary", "performance_group", "recorded_by", "recorded_at", "source",
 ]
 LONG_LAYOUT = ["measure_id", "period", "value", "commentary", "performance_group"]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpicore import figure_checks, revisions, store
+from kpicore import access, figure_checks, revisions, store
 from kpicore.files import upload
 from kpicore.periods import from_month_index, is_quarter_end, label, month_index
 from kpicore.problems import Problem, ValidationFailed
@@ -48,7 +48,8 @@ class Plan(Previewed):
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
     notes: list[str] = field(default_factory=list)
     locked: list[str] = field(default_factory=list)
-    based_on: int = 0
+    seen: store.Seen = field(default_factory=dict)
+    """The version and value of every figure the preview showed (``store.record_figures`` refuses if one moved)."""
     today: date | None = None
 
     @property
@@ -85,22 +86,24 @@ def plan(
     today: date | None = None,
     require_commentary: bool = False,
     keep_blank: bool = True,
+    seen: store.Seen | None = None,
 ) -> Plan:
     """Check parsed figures for ``user`` and preview what would change. Nothing is written.
 
     ``keep_blank``: a blank commentary or performance group keeps the recorded
     one (uploads); the form passes ``False`` because it shows them pre-filled.
     ``require_commentary``: a figure worse than target must carry commentary (the form).
+    ``seen``: the versions the person was shown (the form's pre-filled fields); by default, the
+    versions read now, which this preview shows. A viewer is refused outright (``PermissionDenied``).
     """
     snapshot = store.load(path)
     account = store.account(path, user)
+    access.require_submit(account, ())
     locks = set(store.locks(path)["period"])
     problems = list(parsed.problems)
     frame = parsed.figures.reset_index(drop=True)
     current = store.current_versions(path, frame[["measure_id", "period"]]) if len(frame) else None
-    based_on = snapshot.data_version
     if current is not None and len(current):
-        based_on = max(based_on, int(current["version_id"].max()))
         existing = current.set_index(["measure_id", "period"])
         keys = pd.MultiIndex.from_frame(frame[["measure_id", "period"]])
         for column, given in (("commentary", "commentary_given"), ("performance_group", "group_given")):
@@ -116,7 +119,9 @@ def plan(
     problems += [_where(p, frame) for p in found]
     if problems:
         return Plan(parsed.name, source, parsed.layout, sorted(problems, key=_order), notes=parsed.notes, today=today)
-    compared = revisions.compare_with_current(valid, current if current is not None else store.current_versions(path, valid))
+    if current is None:
+        current = store.current_versions(path, valid)
+    compared = revisions.compare_with_current(valid, current)
     names = snapshot.measures.set_index("measure_id")
     changes = compared.assign(
         row=frame.loc[compared.index, "row"],
@@ -133,7 +138,9 @@ def plan(
             f"{', …' if len(silent) > 5 else ''})."
         )
     locked = sorted(set(changes.loc[changes["status"] != "unchanged", "period"]) & locks)
-    return Plan(parsed.name, source, parsed.layout, [], changes, notes, locked, based_on, today)
+    if seen is None:
+        seen = store.seen_versions(current, valid)
+    return Plan(parsed.name, source, parsed.layout, [], changes, notes, locked, seen, today)
 
 
 def _changes(frame: pd.DataFrame, current: pd.DataFrame | None) -> pd.Series:
@@ -181,12 +188,30 @@ def plan_file(
 
 
 def plan_form(
-    path: Path | str | None, period: str, entries: pd.DataFrame, *, user: str, today: date | None = None
+    path: Path | str | None,
+    period: str,
+    entries: pd.DataFrame,
+    *,
+    user: str,
+    today: date | None = None,
+    seen: store.Seen | None = None,
 ) -> Plan:
     """Plan what the monthly form holds: ``entries`` has ``measure_id, value`` (as typed),
-    ``commentary, performance_group``, one row per measure shown, in form order."""
+    ``commentary, performance_group``, one row per measure shown, in form order. ``seen``: the
+    version and value each field was filled from (``form_seen``), so a figure a colleague changed
+    after the form was filled is refused at saving instead of being put back."""
     parsed = form_parsed(period, entries, store.load(path).measures)
-    return plan(path, parsed, user=user, source="form", today=today, require_commentary=True, keep_blank=False)
+    return plan(
+        path, parsed, user=user, source="form", today=today, require_commentary=True, keep_blank=False, seen=seen
+    )
+
+
+def form_seen(rows: pd.DataFrame, period: str) -> store.Seen:
+    """What the form's fields were filled from (``form_rows``): each measure's version and value for ``period``."""
+    return {
+        (measure_id, period): (None, None) if pd.isna(version) else (int(version), float(value))
+        for measure_id, version, value in zip(rows["measure_id"], rows["version_id"], rows["value"])
+    }
 
 
 def form_parsed(period: str, entries: pd.DataFrame, measures: pd.DataFrame) -> upload.Parsed:
@@ -226,8 +251,12 @@ def _text(value: object) -> str | None:
     return str(value).strip() or None
 
 
-def commit(path: Path | str | None, plan: Plan, *, user: str, reason: str | None = None) -> dict[str, int]:
-    """Write a checked plan, all or nothing; raises ``ValidationFailed`` if it has problems or lacks a reason."""
+def commit(
+    path: Path | str | None, plan: Plan, *, user: str, reason: str | None = None, previewed: bool = True
+) -> dict[str, int]:
+    """Write a checked plan, all or nothing; raises ``ValidationFailed`` if it has problems or lacks a reason,
+    and ``store.StaleFigures`` if a figure the person previewed moved since. ``previewed=False`` (the
+    command line: nobody looked at a preview) compares with the current figures inside the write only."""
     if plan.problems:
         raise ValidationFailed(plan.problems)
     if plan.needs_reason and not (reason or "").strip():
@@ -235,13 +264,14 @@ def commit(path: Path | str | None, plan: Plan, *, user: str, reason: str | None
         raise ValidationFailed([Problem(plan.name, None, "reason", "", f"a reason is required: {why}")])
     figures = plan.changes[figure_checks.FIELDS]
     return store.record_figures(
-        path, figures, user=user, source=plan.source, reason=reason, based_on=plan.based_on, today=plan.today
+        path, figures, user=user, source=plan.source, reason=reason, seen=plan.seen if previewed else None,
+        today=plan.today,
     )
 
 
 def form_rows(snapshot: Snapshot, measure_ids: list[str], period: str) -> pd.DataFrame:
     """What the form shows for each measure due in ``period``: the last figure before it, the target
-    in force and what is recorded for ``period`` already. Quarterly measures appear in quarter-end months;
+    in force and what is recorded for ``period`` already (with its ``version_id``). Quarterly measures appear in quarter-end months;
     a measure retired at or before ``period`` does not appear."""
     active = snapshot.active_measures(period)
     measures = active.set_index("measure_id").loc[[m for m in measure_ids if m in set(active["measure_id"])]]
@@ -263,6 +293,7 @@ def form_rows(snapshot: Snapshot, measure_ids: list[str], period: str) -> pd.Dat
         "target": targets["target"].reindex(measures.index).to_numpy(),
         "tolerance": targets["tolerance"].reindex(measures.index).to_numpy(),
         "value": now["value"].reindex(measures.index).to_numpy(),
+        "version_id": now["version_id"].reindex(measures.index).to_numpy(),
         "commentary": now["commentary"].reindex(measures.index).to_numpy(),
         "performance_group": now["performance_group"].reindex(measures.index).to_numpy(),
     })

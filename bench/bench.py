@@ -1,0 +1,477 @@
+"""``make bench``: how fast the product is, against a floor measured in the same run.
+
+For the shipped data and for a synthetic region (``python -m kpicore demo``: 2,000 measures x
+120 months), each case is timed in a fresh Python process, so its peak memory (the process's
+maximum resident set, from ``os.wait4``) is its own. Each case has a **floor**: the same rows
+moved by bare ``csv`` and ``sqlite3`` with no rules, validation or history (reading the rows a
+case reads, writing the rows it writes), timed the same way, interleaved with the product's runs.
+The ratio product / floor is what to watch: the machine is shared and noisy, so absolute times
+move between runs and ratios much less. Figures are medians of ``--repeat`` runs (default 3).
+
+    .venv/bin/python bench/bench.py [--repeat 3] [--quick] [--markdown docs/benchmarks.md]
+
+``--quick`` skips the region-sized data. Nothing is asserted: this reports, it does not gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ADMIN = "admin@localhost"
+REGION = {"measures": 2000, "months": 120, "seed": 42, "end": "2026-08"}  # 2016-09 to 2026-08
+RETURN_MONTH = "2026-09"
+HISTORY_FROM = "2025-01"  # the region's figures before this month (100 months) are its history file
+
+
+# ---------------------------------------------------------------- cases, run in a child process
+
+
+def _scorecard(db: str) -> int:
+    from kpicore import store
+    from kpicore.files.csv_writer import write_csv
+    from kpicore.reports import scorecard
+
+    snapshot = store.load(db)
+    return len(write_csv(scorecard.build(snapshot)))
+
+
+def _scorecard_floor(db: str) -> int:
+    connection = sqlite3.connect(db)
+    (latest,) = connection.execute("SELECT max(period) FROM observation_versions").fetchone()
+    year, month = int(latest[:4]), int(latest[5:])
+    first = f"{year - 1 if month < 12 else year:04d}-{(month % 12) + 1:02d}"
+    rows = connection.execute(
+        "SELECT measure_id, period, value FROM observation_versions WHERE period BETWEEN ? AND ?", (first, latest)
+    ).fetchall()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return len(buffer.getvalue())
+
+
+def _load(db: str) -> int:
+    from kpicore import store
+
+    return len(store.load(db).observations)
+
+
+def _all_rows_floor(db: str) -> int:
+    connection = sqlite3.connect(db)
+    rows = connection.execute("SELECT measure_id, period, value, commentary FROM observation_versions").fetchall()
+    for table in ("measures", "targets", "comparators", "areas"):
+        connection.execute(f"SELECT * FROM {table}").fetchall()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return len(rows)
+
+
+def _spc(db: str) -> int:
+    from kpicore import store
+    from kpicore.spc import analyse_many
+
+    snapshot = store.load(db)
+    polarity = snapshot.measures.set_index("measure_id")["polarity"].to_dict()
+    return len(analyse_many(snapshot.observations[["measure_id", "period", "value"]], improvement=polarity))
+
+
+def _import(db: str, file: str) -> int:
+    from contextlib import redirect_stdout
+
+    from kpicore.cli import main
+
+    with open(os.devnull, "w") as quiet, redirect_stdout(quiet):
+        code = main(["--db", db, "import", file, "--user", ADMIN])
+    if code != 0:
+        raise SystemExit(f"import exited {code}")
+    return 1
+
+
+def _import_floor(db: str, file: str) -> int:
+    connection = sqlite3.connect(db)
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS floor_rows (measure_id TEXT, period TEXT, value REAL, commentary TEXT)"
+    )
+    with open(file, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        rows = [(m, p, float(v), None) for m, p, v, *_ in reader]
+    with connection:
+        connection.executemany("INSERT INTO floor_rows VALUES (?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def _init(db: str, folder: str) -> int:
+    from kpicore import store
+
+    store.initialise(db, Path(folder), force=True)
+    return 1
+
+
+def _init_floor(db: str, folder: str) -> int:
+    connection = sqlite3.connect(db)
+    count = 0
+    with connection:
+        for name in ("areas", "measures", "targets", "comparators", "observations"):
+            with open(Path(folder) / f"{name}.csv", newline="", encoding="utf-8") as handle:
+                reader = csv.reader(handle)
+                header = next(reader)
+                connection.execute(f"CREATE TABLE floor_{name} ({', '.join(header)})")
+                rows = list(reader)
+                marks = ", ".join("?" * len(header))
+                connection.executemany(f"INSERT INTO floor_{name} VALUES ({marks})", rows)
+                count += len(rows)
+    return count
+
+
+def _page(db: str) -> int:
+    """The scorecard page's script run in AppTest with warm caches (the first run fills them)."""
+    import logging
+
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    os.environ["KPI_DB"] = db
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+    at.switch_page("pages/scorecard.py")
+    at.run()
+    if at.exception:
+        raise SystemExit(str(at.exception))
+    start = time.perf_counter()
+    at.run()
+    return int((time.perf_counter() - start) * 1e6)
+
+
+def _server(db: str):
+    """``streamlit run`` on a free port against ``db``, in local mode; (process, url) once healthy."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "KPI_DB": db, "KPI_LOCAL_MODE": "1", "STREAMLIT_SERVER_PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    return process, url
+        except OSError:
+            process_wait(process, 0.2)
+    process.kill()
+    raise SystemExit("streamlit did not start")
+
+
+def process_wait(process, seconds: float) -> None:
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+async def _open_scorecard(browser, url: str) -> float:
+    """Seconds from asking for the Scorecard page to its script run finished with the table drawn."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    start = time.perf_counter()
+    await page.goto(f"{url}/scorecard")
+    await page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached",
+                                 timeout=600_000)
+    await page.wait_for_selector("[data-testid=stDataFrame], [data-testid=stTable], table", timeout=600_000)
+    seconds = time.perf_counter() - start
+    await context.close()
+    return seconds
+
+
+def _browser(db: str) -> dict:
+    """The Scorecard page in headless Chromium: the first load on a new server (cold caches), one
+    load alone once warm, and ten sessions opening it at once; and the server's peak memory."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def loads(url: str) -> dict:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
+            first = await _open_scorecard(browser, url)
+            alone = await _open_scorecard(browser, url)
+            ten = await asyncio.gather(*[_open_scorecard(browser, url) for _ in range(10)])
+            await browser.close()
+        return {"first": first, "alone": alone, "ten_median": statistics.median(ten), "ten_max": max(ten)}
+
+    process, url = _server(db)
+    try:
+        result = asyncio.run(loads(url))
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        result["server_peak"] = int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+    finally:
+        process.terminate()
+        process_wait(process, 10)
+    return result
+
+
+def _startup() -> int:
+    return subprocess.run([sys.executable, "-m", "kpicore", "--help"], capture_output=True, cwd=ROOT).returncode
+
+
+def _startup_floor() -> int:
+    return subprocess.run([sys.executable, "-c", "pass"], capture_output=True).returncode
+
+
+CASES = {
+    "startup": (_startup, _startup_floor),
+    "scorecard": (_scorecard, _scorecard_floor),
+    "load": (_load, _all_rows_floor),
+    "spc": (_spc, _all_rows_floor),
+    "import": (_import, _import_floor),
+    "return": (_import, _import_floor),
+    "init": (_init, _init_floor),
+    "page": (_page, _scorecard_floor),
+    "browser": (_browser, _scorecard_floor),
+}
+
+
+PRELOAD = ("kpicore.store", "kpicore.reports.scorecard", "kpicore.spc", "kpicore.cli", "streamlit.testing.v1")
+"""Imported before the clock starts: a case times the work, not Python's start-up (timed on its own by ``startup``)."""
+
+
+def child(case: str, floor: bool, args: list[str]) -> None:
+    import importlib
+
+    function = CASES[case][1 if floor else 0]
+    for module in () if floor else PRELOAD:
+        importlib.import_module(module)
+    start = time.perf_counter()
+    result = function(*args)
+    seconds = time.perf_counter() - start
+    extra = {}
+    if case == "page" and not floor:
+        seconds = result / 1e6  # the warm run only
+    if case == "browser" and not floor:
+        extra, seconds = result, result["first"]
+    print(json.dumps({"seconds": seconds, "extra": extra}))
+
+
+# ---------------------------------------------------------------- the parent: preparing and timing
+
+
+def measure(case: str, args_for_run, repeat: int) -> dict:
+    """Median seconds and peak memory of the product and of its floor, runs interleaved.
+
+    ``args_for_run()`` gives the arguments of one run (a fresh copy of a database for cases that write).
+    """
+    product, floor = [], []
+    for _ in range(repeat):
+        for is_floor, results in ((True, floor), (False, product)):
+            results.append(_isolated(case, is_floor, args_for_run()))
+    seconds = statistics.median(t for t, _, _ in product)
+    floor_seconds = statistics.median(t for t, _, _ in floor)
+    return {
+        "case": case, "seconds": seconds, "floor": floor_seconds, "ratio": seconds / floor_seconds,
+        "peak": max(m for _, m, _ in product), "floor_peak": max(m for _, m, _ in floor), "extra": product[-1][2],
+    }
+
+
+def _isolated(case: str, floor: bool, args: list[str]) -> tuple[float, float, dict]:
+    """One run in a grandchild, so RUSAGE_CHILDREN of its own parent is that run's peak alone."""
+    command = [sys.executable, __file__, "--timed", case, *(["--floor"] if floor else []), "--", *args]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode:
+        raise RuntimeError(f"{case}{' floor' if floor else ''} failed:\n{result.stderr[-3000:]}")
+    return tuple(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def timed(case: str, floor: bool, args: list[str]) -> None:
+    """Run ``case`` in a child and print its seconds and the child's peak memory (MiB)."""
+    import resource
+
+    command = [sys.executable, __file__, "--child", case, *(["--floor"] if floor else []), "--", *args]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(result.returncode)
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    print(json.dumps([answer["seconds"], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, answer["extra"]]))
+
+
+class Dataset:
+    """A database made once from dataset tables, with its folder; ``copy()`` gives a fresh copy to write into."""
+
+    def __init__(self, name: str, folder: Path, tables: dict):
+        from kpicore import store
+        from kpicore.files.dataset import write_dataset
+
+        self.name, self.folder, self.copies = name, folder, 0
+        self.data = folder / "data"
+        self.data.mkdir(parents=True)
+        write_dataset(tables, self.data)
+        self.db = folder / "kpi.sqlite"
+        store.initialise(self.db, self.data)
+
+    def copy(self) -> str:
+        from kpicore import store
+
+        self.copies += 1
+        target = self.folder / f"copy-{self.copies}.sqlite"
+        store.backup(target, self.db)
+        return str(target)
+
+
+def return_file(tables: dict, month: str, path: Path) -> Path:
+    """A month's return: every monthly measure's latest figure, given again for ``month``."""
+    from kpicore.files.csv_writer import write_csv
+
+    latest = tables["observations"].sort_values("period").groupby("measure_id").tail(1)
+    monthly = set(tables["measures"].query("frequency == 'monthly'")["measure_id"])
+    figures = latest[latest["measure_id"].isin(monthly)].assign(period=month)
+    path.write_bytes(write_csv(figures[["measure_id", "period", "value"]]))
+    return path
+
+
+def shipped(folder: Path) -> list[tuple[Dataset, dict]]:
+    from kpicore.files.dataset import DATA_DIR, read_dataset
+
+    tables = read_dataset(DATA_DIR)
+    dataset = Dataset("shipped data (84 measures)", folder / "shipped", tables)
+    return [(dataset, {"return": return_file(tables, "2022-12", folder / "shipped-return.csv")})]
+
+
+def region(folder: Path) -> list[tuple[Dataset, dict]]:
+    """The region with its whole history (and a month's return into it); and the region with its
+    recent months only, into which its history (about 200,000 figures) is imported."""
+    from kpicore.files.csv_writer import write_csv
+    from kpicore.files.demo import demo_dataset
+
+    tables = demo_dataset(REGION["measures"], REGION["months"], REGION["seed"], REGION["end"])
+    name = f"region ({REGION['measures']:,} measures x {REGION['months']} months)"
+    whole = Dataset(name, folder / "region", tables)
+    observations = tables["observations"]
+    history = folder / "history.csv"
+    history.write_bytes(write_csv(observations[observations["period"] < HISTORY_FROM][["measure_id", "period", "value"]]))
+    recent = Dataset(
+        f"region, months from {HISTORY_FROM} only", folder / "recent",
+        {**tables, "observations": observations[observations["period"] >= HISTORY_FROM]},
+    )
+    return [
+        (whole, {"return": return_file(tables, RETURN_MONTH, folder / "region-return.csv")}),
+        (recent, {"import": history}),
+    ]
+
+
+def cases_for(dataset: Dataset, files: dict) -> list[tuple[str, object]]:
+    """Every read-only case on the database as it is; each writing case on a fresh copy per run."""
+    read_only = lambda: [str(dataset.db)]  # noqa: E731
+    if "import" in files:
+        return [("import", lambda: [dataset.copy(), str(files["import"])])]
+    return [
+        ("startup", lambda: []),
+        ("init", lambda: [str(dataset.folder / f"init-{time.monotonic_ns()}.sqlite"), str(dataset.data)]),
+        ("load", read_only),
+        ("scorecard", read_only),
+        ("spc", read_only),
+        ("page", read_only),
+        ("browser", read_only),
+        ("return", lambda: [dataset.copy(), str(files["return"])]),
+    ]
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} CPUs ({cpu}), {memory} GiB, Python {platform.python_version()}, {platform.system()}"
+
+
+DESCRIPTIONS = {
+    "startup": "`python -m kpicore --help` (start-up; floor: `python -c pass`)",
+    "init": "`init`: validate the dataset and write a new database",
+    "load": "`store.load`: the snapshot every page reads",
+    "scorecard": "scorecard assembly: load, rules, SPC, CSV (the `scorecard` command's work)",
+    "spc": "batch SPC over every measure (load included)",
+    "page": "the Scorecard page's script run, warm caches (AppTest)",
+    "browser": "the Scorecard page's first load on a new server, in headless Chromium",
+    "import": "import the history file (parse, validate, write with history)",
+    "return": "import a month's return",
+}
+
+
+def report(results: list[dict], markdown: Path | None) -> None:
+    lines = [
+        f"Machine: {machine()}. Medians; peak = the process's maximum resident memory.",
+        "",
+        "| data | case | product | floor | ratio | peak (product / floor) |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['data']} | {DESCRIPTIONS[r['case']]} | {r['seconds']:.3f} s | {r['floor']:.3f} s | "
+            f"{r['ratio']:.1f}x | {r['peak']:.0f} / {r['floor_peak']:.0f} MiB |"
+        )
+    for r in results:
+        if r["case"] == "browser":
+            e = r["extra"]
+            lines.append(
+                f"\n{r['data']}, Scorecard page in Chromium: first load {e['first']:.1f} s; warm, alone "
+                f"{e['alone']:.1f} s; ten sessions at once {e['ten_median']:.1f} s each (median), slowest "
+                f"{e['ten_max']:.1f} s = {e['ten_max'] / e['alone']:.1f}x one alone; server peak {e['server_peak']:.0f} MiB."
+            )
+    text = "\n".join(lines)
+    print(text)
+    if markdown:
+        markdown.write_text(
+            "# Benchmarks\n\nWritten by `make bench` (`bench/bench.py`); see its docstring for what each "
+            "floor is.\n\n" + text + "\n"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="the shipped data only")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument("--child")
+    parser.add_argument("--timed")
+    parser.add_argument("--floor", action="store_true")
+    parser.add_argument("rest", nargs="*")
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.floor, args.rest)
+    if args.timed:
+        return timed(args.timed, args.floor, args.rest)
+    results = []
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        data = shipped(folder) + ([] if args.quick else region(folder))
+        for dataset, files in data:
+            for case, args_for_run in cases_for(dataset, files):
+                started = time.perf_counter()
+                result = measure(case, args_for_run, 1 if case == "browser" else args.repeat)
+                results.append({"data": dataset.name, **result})
+                print(f"  {dataset.name}: {case} done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    report(results, args.markdown)
+
+
+if __name__ == "__main__":
+    main()
