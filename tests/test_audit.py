@@ -61,8 +61,8 @@ CHANGES = {
     # a kind of change: (what makes it, the table it is recorded in, what the entry says)
     "a figure": (
         lambda db: store.record_figures(
-            db, pd.DataFrame([{"measure_id": MEASURE, "period": "1999-01", "value": 70.0}]), user=OWNER, source="cli"),
-        "observation_versions", "measure_id = ? AND period = '1999-01' AND recorded_by = ?", (MEASURE, OWNER)),
+            db, pd.DataFrame([{"measure_id": MEASURE, "period": "2005-01", "value": 70.0}]), user=OWNER, source="cli"),
+        "observation_versions", "measure_id = ? AND period = '2005-01' AND recorded_by = ?", (MEASURE, OWNER)),
     "a revised figure": (
         lambda db: store.record_figures(
             db, pd.DataFrame([{"measure_id": MEASURE, "period": "2022-11", "value": 70.0}]), user=OWNER,

@@ -59,7 +59,7 @@ def live(tmp_path) -> Path:
     return writable_db(tmp_path)
 
 
-def more_figures(live: Path, measures: int, months: int, first: str = "1970-01") -> None:
+def more_figures(live: Path, measures: int, months: int, first: str = "2000-01") -> None:
     rows = pd.DataFrame(
         [(m, p, 50.0) for m in MONTHLY[:measures] for p in periods(first, months)],
         columns=["measure_id", "period", "value"],
@@ -71,7 +71,7 @@ def more_figures(live: Path, measures: int, months: int, first: str = "1970-01")
 def saved(live, tmp_path) -> Path:
     """A backup of ``live`` as shipped (1,020 figures); then more versions and a lock are written to ``live``."""
     backup = store.backup(tmp_path / "saved" / "kpi-backup.sqlite", live)
-    more_figures(live, 3, 12, first="2001-01")
+    more_figures(live, 3, 10, first="2021-01")
     store.lock(live, "2022-11", user=ADMIN, reason="Signed off")
     return backup
 
@@ -82,9 +82,9 @@ def refused(live: Path, capsys, *args: str) -> tuple[int, str]:
 
 
 def test_restore_while_another_process_reads_sees_all_old_or_all_new(live, saved, tmp_path):
-    more_figures(live, 35, 360)  # as the probe found: 13,620 versions live, the backup's 1,020
+    more_figures(live, 50, 252)  # as the probe found: 13,620 versions live, the backup's 1,020
     expected, before = counts(saved), counts(live)
-    assert expected["observations"] == 1020 and before["observation_versions"] == 1020 + 36 + 12600
+    assert expected["observations"] == 1020 and before["observation_versions"] == 1020 + 30 + 12600
     stop = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import pathlib, sqlite3, sys
