@@ -18,7 +18,7 @@ $(KPI_DB): | $(VENV)/.installed
 	$(PY) -m kpicore init
 
 run: $(VENV)/.installed $(KPI_DB)
-	$(PY) -m streamlit run streamlit_app.py --server.address 127.0.0.1
+	KPI_LOCAL_MODE=1 $(PY) -m streamlit run streamlit_app.py --server.address 127.0.0.1
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -6,7 +6,7 @@ from ui import entrypoint, identity
 
 st.set_page_config(page_title="Children's services performance", page_icon=":material/monitoring:", layout="wide")
 me = identity.current()
-if me is None:  # sign-in configured and nobody signed in yet: only the sign-in page exists
+if me is None:  # not signed in, refused, or the app must not run (identity.sign_in says which): no other page
     st.navigation([st.Page(identity.sign_in, title="Sign in", url_path="sign-in")], position="hidden").run()
     st.stop()
 

@@ -10,13 +10,14 @@ hidden: a page is never the only guard.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kpicore.vocab import Role
 
 LOCAL_ADMIN = "admin@localhost"
-"""The administrator of local mode (no sign-in configured) and the command line's default ``--user``."""
+"""The administrator of local mode (no sign-in configured) and the command line's default ``--user``;
+never someone who signs in through an identity provider (``provider_email``)."""
 
 ROLE_LABEL = {
     Role.VIEWER: "Viewer",
@@ -36,6 +37,34 @@ def normalise_email(email: str | None) -> str:
     if not _EMAIL.match(text):
         raise ValueError(f"'{email}' is not an e-mail address")
     return text
+
+
+def provider_email(claims: Mapping[str, object], client_id: str | None = None) -> str:
+    """The e-mail address of someone signed in through an identity provider, from the claims of
+    their ID token (``email``, else ``preferred_username``), normalised.
+
+    Raise ``PermissionDenied`` saying why when the token's audience (``aud``, where present; an ID
+    token always has one) does not include ``client_id``, when there is no usable address, when it
+    is the local administrator's (which only local mode may be), or when the provider sends
+    ``email_verified`` and it is anything but true (``True`` or ``"true"``).
+    """
+    if client_id is not None and "aud" in claims:
+        audience = claims["aud"]
+        if client_id not in ([audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []):
+            raise PermissionDenied("Your sign-in was issued for another application, not this one")
+    try:
+        email = normalise_email(str(claims.get("email") or claims.get("preferred_username") or ""))
+    except ValueError:
+        raise PermissionDenied(
+            "Your sign-in did not give an e-mail address, so your role cannot be found"
+        ) from None
+    if email == LOCAL_ADMIN:
+        raise PermissionDenied(
+            f"{LOCAL_ADMIN} is the local administrator of local mode: it cannot sign in through an identity provider"
+        )
+    if "email_verified" in claims and str(claims["email_verified"]).strip().lower() != "true":
+        raise PermissionDenied(f"Your identity provider says your e-mail address {email} is not verified")
+    return email
 
 
 @dataclass(frozen=True)

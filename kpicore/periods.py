@@ -136,7 +136,9 @@ def label(period: object) -> str:
 
 
 _PERIOD = re.compile(r"^\d{4}-\d{2}$")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_PATTERN = r"\d{4}-(?:0[1-9]|1[0-2])"
+"""A month ``YYYY-MM`` (01 to 12), any year: the one pattern, for ``re`` and for pandas' ``str.fullmatch``."""
+_MONTH = re.compile(f"^{MONTH_PATTERN}$")
 
 
 def month_columns(columns: Iterable[object]) -> list[str]:

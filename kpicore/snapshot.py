@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpicore.periods import within
+from kpicore.periods import MONTH_PATTERN, format_period
 from kpicore.rules import Settings
 
 REBASE_COLUMNS = ["measure_id", "period", "reason", "recorded_by", "recorded_at"]
@@ -42,7 +42,9 @@ class Snapshot:
 
     def __post_init__(self) -> None:
         observations = self.observations
-        inside = observations["period"].map(lambda p: within(p, self.settings.years)).astype(bool)
+        first, last = (format_period(year, month) for year, month in ((self.settings.years[0], 1), (self.settings.years[1], 12)))
+        period = observations["period"].astype(str)
+        inside = period.str.fullmatch(MONTH_PATTERN) & period.between(first, last)
         inside &= ~np.isinf(pd.to_numeric(observations["value"], errors="coerce").astype(float))
         outside = observations[~inside]
         if self.out_of_range is not None and (~inside).any():  # a snapshot copied with new observations

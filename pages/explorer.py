@@ -6,7 +6,7 @@ from kpicore import store
 from kpicore.files.csv_writer import write_csv
 from kpicore.reports import charts, explorer
 from kpicore.vocab import Frequency, Polarity, Unit
-from ui import data, entry, entrypoint, explorer_choice, identity, present, rebase
+from ui import data, entry, entrypoint, explorer_choice, identity, present, rebase, withdraw
 
 entrypoint.ensure()
 me = identity.current()
@@ -44,6 +44,7 @@ st.caption(
 for note in explorer.spc_notes(history):
     st.markdown(f"- {note}")
 rebase.controls(me, history)
+withdraw.controls(me, snapshot, measure_id)
 
 st.subheader("Figures")
 st.dataframe(present.figures_table(history), hide_index=True, width="stretch")

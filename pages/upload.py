@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpicore.access import PermissionDenied
 from kpicore.files import upload
+from kpicore.files.upload.limits import MB, UPLOAD_LIMITS
 from kpicore.periods import label
 from kpicore.problems import ValidationFailed
 from kpicore.store import StaleFigures
@@ -35,12 +36,18 @@ if message := st.session_state.pop("upload_saved", None):
     st.success(message, icon=":material/check_circle:")
 attempt = st.session_state.setdefault("upload_attempt", 0)
 file = st.file_uploader(
-    "File to upload", type=["csv", "xlsx"], key=f"upload_file_{attempt}", max_upload_size=upload.MAX_BYTES // 2**20
+    "File to upload", type=["csv", "xlsx"], key=f"upload_file_{attempt}", max_upload_size=UPLOAD_LIMITS.max_file_bytes // MB
 )
 if file is None:
     st.stop()
 
-plan = submission.plan_file(data.database(), file.name, file.getvalue(), user=me.email)
+# The plan previewed is the plan confirmed: kept for this upload of the file, never planned again at the click.
+kept = st.session_state.get("upload_plan")
+if kept is None or kept[0] != file.file_id:
+    kept = (file.file_id, submission.plan_file(data.database(), file.name, file.getvalue(), user=me.email))
+    st.session_state["upload_plan"] = kept
+    st.session_state.pop("upload_stale", None)
+plan = kept[1]
 if not plan.ok:
     entry.report(plan, key="upload")
     st.stop()
@@ -54,7 +61,9 @@ reason = st.text_input(
 if st.button("Confirm and save", type="primary", key="upload_confirm"):
     try:
         counts = submission.commit(data.database(), plan, user=me.email, reason=reason)
-    except (ValidationFailed, PermissionDenied, StaleFigures) as error:
+    except StaleFigures as stale:
+        st.session_state["upload_stale"] = stale.moved
+    except (ValidationFailed, PermissionDenied) as error:
         st.error(f"Nothing was saved: {identity.plain(str(error))}", icon=":material/block:")
     else:
         data.clear()
@@ -62,4 +71,11 @@ if st.button("Confirm and save", type="primary", key="upload_confirm"):
             f"Saved {file.name}: {counts['new']} new, {counts['revised']} revised, {counts['unchanged']} unchanged."
         )
         st.session_state["upload_attempt"] = attempt + 1
+        st.session_state.pop("upload_plan", None)
         st.rerun()
+if moved := st.session_state.get("upload_stale"):
+    entry.stale_refusal(
+        moved, snapshot.measures, since="this preview",
+        next_step="Refresh the preview (or upload the file again) to see the figures as they are now, then confirm.",
+    )
+    st.button("Refresh the preview", key="upload_refresh", icon=":material/refresh:", on_click=entry.forget_plan)

@@ -56,16 +56,28 @@ def healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(db: Path):
-    """Serve the app with a new ``streamlit run`` on a free local port against the database
-    ``db``; yield its URL once ``/_stcore/health`` answers ``ok``."""
-    port = free_port()
-    env = {**os.environ, "KPI_DB": str(db), "STREAMLIT_SERVER_PORT": str(port)}
+def streamlit_server(db: Path, *, secrets: str | None = None, local_mode: bool | None = None, port: int | None = None):
+    """Serve the app with a new ``streamlit run`` on a free local port (or ``port``) against the
+    database ``db``; yield its URL once ``/_stcore/health`` answers ``ok``.
+
+    Without ``secrets`` the server runs in local mode (``KPI_LOCAL_MODE=1``, as ``make run``).
+    With them (the text of a ``secrets.toml``) sign-in is configured by that text, written to a
+    temporary folder that is removed afterwards, and local mode is off unless ``local_mode``.
+    Either way the server reads no other secrets file (``--secrets.files``), not even a
+    ``.streamlit/secrets.toml`` in the checkout."""
+    port = port or free_port()
+    env = {key: value for key, value in os.environ.items() if key != "KPI_LOCAL_MODE"}
+    env |= {"KPI_DB": str(db), "STREAMLIT_SERVER_PORT": str(port)}
+    if secrets is None if local_mode is None else local_mode:
+        env["KPI_LOCAL_MODE"] = "1"
     # The server's output goes to a file, not a pipe nobody reads: a full pipe would block it.
-    with tempfile.TemporaryFile() as log:
+    with tempfile.TemporaryDirectory(prefix="kpi-secrets-") as folder, tempfile.TemporaryFile() as log:
+        secrets_file = Path(folder) / "secrets.toml"
+        if secrets is not None:
+            secrets_file.write_text(secrets, encoding="utf-8")
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.headless", "true", "--server.address", "127.0.0.1"],
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--secrets.files", str(secrets_file)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"

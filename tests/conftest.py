@@ -8,6 +8,13 @@ from kpicore import store
 from kpicore.snapshot import Snapshot
 
 
+@pytest.fixture(autouse=True)
+def local_mode(monkeypatch):
+    """Every test runs the app in local mode (``KPI_LOCAL_MODE=1``, as ``make run`` does), unless it
+    removes the setting; the browser tests set it for their servers themselves (``tests/browser.py``)."""
+    monkeypatch.setenv("KPI_LOCAL_MODE", "1")
+
+
 @pytest.fixture(scope="session")
 def shipped_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("shipped") / "kpi.sqlite"

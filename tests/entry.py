@@ -17,9 +17,11 @@ OTHER = "other@council.gov.uk"
 VIEWER = "viewer@council.gov.uk"
 STRANGER = "stranger@council.gov.uk"
 _template: Path | None = None
+SIGNED_IN_ADMIN = "head.of.performance@council.gov.uk"  # an administrator who signs in through the provider
+# (admin@localhost, ADMIN, is local mode's and the command line's: the provider can never give it)
 AUTH = {  # an [auth] section for AppTest's secrets: sign-in configured, never contacted
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-secret",
+    "cookie_secret": "test-only-cookie-secret-of-32-chars-or-more",
     "client_id": "test-client",
     "client_secret": "test-secret",
     "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration",

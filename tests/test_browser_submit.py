@@ -116,3 +116,57 @@ def test_history_page_lists_the_new_versions(server, page):
         page.get_by_role("button", name="Download CSV").click()
     frame = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert {"upload", "form"} <= set(frame["source"])
+
+
+def test_the_form_refuses_to_put_back_a_colleagues_correction(server, page, database):
+    """A colleague corrects a figure while the form is open: saving is refused, naming it, and nothing is
+    written; what was typed stays; one click reloads the changed figure; saving again keeps both."""
+    colleague = "colleague@council.gov.uk"
+    other, other_name = "end-to-end-contact-decisions-made-within", "% of end-to-end contact decisions made within 48 hours"
+    store.save_user(database, colleague, role="admin", name="Colin Colleague", user=store.LOCAL_ADMIN)
+    open_page(page, f"{server}/submit")
+    summary = page.get_by_text(re.compile(r"^\d+ measure\(s\) for "))
+    expect(summary).to_be_visible()
+    everything = summary.inner_text()
+    choose(page, "Thematic area", "Response to Risk", shows=summary.filter(has_not_text=everything))
+    choose(page, "Month", "Nov-22", shows=page.get_by_text(re.compile(r"^\d+ measure\(s\) for Nov-22\.")))
+    first, second = page.get_by_label("Nov-22 value").nth(0), page.get_by_label("Nov-22 value").nth(1)
+    expect(first).to_have_value("77.6")
+    expect(second).to_have_value("74.4")
+
+    figure = pd.DataFrame({"measure_id": [MEASURE], "period": ["2022-11"], "value": [95.0]})
+    store.record_figures(database, figure, user=colleague, source="form", reason="Corrected from the case system")
+    before = store.history(database, period="2022-11")
+    second.fill("91")
+    second.press("Enter")
+    card = (  # the measure's bordered box: the innermost block holding both its name and its field
+        page.locator("[data-testid=stVerticalBlock]").filter(has=page.get_by_text(other_name, exact=True))
+        .filter(has=page.get_by_label("Nov-22 value")).last
+    )
+    expect(card.get_by_text("✔ Met", exact=True)).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("textbox", name="Reason for any revision").fill("Late cases added")
+    page.get_by_role("button", name="Save figures").click()
+
+    refusal = page.locator("[data-testid=stAlert]").filter(has_text="Nothing was saved")
+    expect(refusal).to_contain_text("Nothing was saved: 1 figure changed after you opened this form.")
+    expect(refusal).to_contain_text(
+        f"{MEASURE_NAME}, Nov-22: you saw 77.6%, it is now 95.0%, recorded by {colleague} on "
+    )
+    expect(refusal).to_contain_text("What you typed is kept.")
+    wait_idle(page)
+    assert store.history(database, period="2022-11").equals(before)
+    expect(first).to_have_value("77.6")
+    expect(second).to_have_value("91")
+
+    page.get_by_role("button", name="Reload the changed figures").click()
+    expect(page.get_by_text("Reloaded 1 figure with the latest recorded values")).to_be_visible()
+    expect(first).to_have_value("95")
+    expect(second).to_have_value("91")
+    wait_idle(page)
+    page.get_by_role("button", name="Save figures").click()
+    expect(page.get_by_text(re.compile(r"^Saved: 0 new, 1 revised, \d+ unchanged\.$"))).to_be_visible()
+    expect(page.locator("[data-testid=stException]")).to_have_count(0)
+    assert page.errors == []
+    assert store.history(database, measure_id=MEASURE, period="2022-11")["value"].iloc[0] == 95.0
+    assert store.history(database, measure_id=other, period="2022-11")["value"].tolist() == [91.0, 74.4]

@@ -15,7 +15,7 @@ import pytest
 
 from kpicore.cli import main
 from kpicore.files.csv_writer import write_csv
-from kpicore.files.formulas import FORMULA_STARTS, neutralise_formula
+from kpicore.files.formulas import FORMULA_STARTS, neutralise_formula, restore_formula
 from tests.entry import writable_db
 
 HOSTILE = {
@@ -133,3 +133,11 @@ def test_every_field_holding_a_break_quote_or_comma_is_quoted():
     text = write_csv(frame).decode()
     assert text == 'a,b\n"cr\ronly",1\n"lf\nonly",2\n"say ""hi""",3\n"one, two",4\nplain,5.5\n'
     assert pd.read_csv(io.StringIO(text))["a"].tolist() == frame["a"].tolist()
+
+
+@pytest.mark.parametrize("text", [
+    "=SUM(1)", "ok\r=cmd|' /C calc'!A0", "a\n=1+1", "x\r\n@SUM(A1)", "'x", "'plain", "it's", "-1", "a\n'b",
+    "\r=x", "\r\n\r\n=", "'\r'", "''", "\t\t", "plain", "",
+])
+def test_reading_back_undoes_exactly_what_the_neutraliser_wrote(text):
+    assert restore_formula(neutralise_formula(text)) == text

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from kpicore import store
 from kpicore.store import catalogue as changes
 from kpicore.workflows import catalogue as year_end
-from tests.entry import ADMIN, AUTH, OWNER, VIEWER, dump, writable_db
+from tests.entry import ADMIN, AUTH, OWNER, SIGNED_IN_ADMIN, VIEWER, dump, writable_db
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -22,6 +22,7 @@ REFUSED = "This page is not available to you: ask an administrator if you need i
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     path = writable_db(tmp_path)
+    store.save_user(path, SIGNED_IN_ADMIN, role="admin", user=ADMIN)
     monkeypatch.setenv("KPI_DB", str(path))
     return path
 
@@ -169,7 +170,7 @@ def test_the_page_refuses_them_even_when_run_directly(db, email):
 
 
 def test_the_administrator_is_offered_the_page(db):
-    at = start(email=ADMIN)
+    at = start(email=SIGNED_IN_ADMIN)
     assert not at.exception and [t.value for t in at.title] == ["Catalogue"]
 
 

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpicore import store
-from tests.entry import ADMIN, AUTH, OTHER, OWNER, STRANGER, VIEWER, dump, read, writable_db
+from tests.entry import ADMIN, AUTH, OTHER, OWNER, SIGNED_IN_ADMIN, STRANGER, VIEWER, dump, read, writable_db
 from tests.files.make_files import NOT_OWNED, OWNED
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -19,6 +19,7 @@ ENTRY_PAGES = {"submit", "upload", "returns", "history", "users", "locks"}
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     path = writable_db(tmp_path)
+    store.save_user(path, SIGNED_IN_ADMIN, role="admin", user=ADMIN)
     monkeypatch.setenv("KPI_DB", str(path))
     return path
 
@@ -94,9 +95,8 @@ def test_local_mode_refuses_to_run_when_not_bound_to_loopback(db, monkeypatch):
     ("email", "pages"),
     [
         (VIEWER, {"returns", "history"}),
-        (STRANGER, {"returns", "history"}),
         (OWNER, {"submit", "upload", "returns", "history"}),
-        (ADMIN, ENTRY_PAGES),
+        (SIGNED_IN_ADMIN, ENTRY_PAGES),
     ],
 )
 def test_pages_shown_per_role(db, email, pages):
@@ -227,7 +227,7 @@ def test_templates_are_offered_for_the_owners_measures(db):
 @pytest.mark.parametrize(
     ("email", "name", "allowed"),
     [(OWNER, "long-valid.csv", True), (OWNER, "not-owned.csv", False), (OTHER, "long-valid.csv", False),
-     (ADMIN, "not-owned.csv", True)],
+     (SIGNED_IN_ADMIN, "not-owned.csv", True)],
 )
 def test_upload_through_the_page_by_role(db, email, name, allowed):
     before = dump(db)
@@ -241,7 +241,7 @@ def test_upload_through_the_page_by_role(db, email, name, allowed):
 
 
 def test_admin_pages_manage_users_ownership_and_locks(db):
-    at = start("users", email=ADMIN)
+    at = start("users", email=SIGNED_IN_ADMIN)
     at.text_input(key="new_email").input("new.owner@council.gov.uk")
     at.selectbox(key="new_role").set_value("data_owner")
     at.button(key="save_user").click().run()
@@ -250,7 +250,7 @@ def test_admin_pages_manage_users_ownership_and_locks(db):
     at.multiselect(key="measures_new.owner@council.gov.uk").set_value([NOT_OWNED]).run()
     at.button(key="save_measures").click().run()
     assert store.account(db, "new.owner@council.gov.uk").measures == frozenset([NOT_OWNED])
-    at = start("locks", email=ADMIN)
+    at = start("locks", email=SIGNED_IN_ADMIN)
     at.selectbox(key="lock_period").set_value("2022-11")
     at.text_input(key="lock_reason").input("Signed off at the December board")
     at.button(key="lock").click().run()

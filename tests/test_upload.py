@@ -118,7 +118,7 @@ def test_bad_excel_cells_are_named_by_excel_row(measures):
         ("png-named.csv", [(None, None, "", "is named .csv but is a PNG image")]),
         ("xlsx-named.csv", [(None, None, "", "is named .csv but is an Excel workbook")]),
         ("csv-named.xlsx", [(None, None, "", "is named .xlsx but is text")]),
-        ("latin1.csv", [(2, None, "\xe9\n", "not UTF-8")]),
+        ("latin1.csv", [(2, None, "\xe9", "not UTF-8")]),
     ],
 )
 def test_each_kind_of_bad_file_names_row_column_and_value(name, expected, measures):

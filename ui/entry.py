@@ -11,10 +11,12 @@ import html
 import pandas as pd
 import streamlit as st
 
+from kpicore import store
 from kpicore.files.csv_writer import write_csv
 from kpicore.periods import label
 from kpicore.vocab import BAND_STYLE, Band, PerformanceGroup, Unit
 from kpicore.workflows import submission
+from ui import data
 from ui.identity import plain
 from ui.present import band_text, format_value
 
@@ -178,3 +180,94 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     if message := st.session_state.pop("flash", None):
         st.success(message, icon=":material/check_circle:")
+
+
+# --- what the person saw: a save is checked against it ---------------------------------------------
+
+
+def filled_from(rows: pd.DataFrame, period: str) -> store.Seen:
+    """What each field of the form was filled from (version and value), remembered when it was first drawn.
+
+    Call before the fields are drawn. A field not yet in the session (first shown, or shown again
+    after another month or area) is being filled now, from ``rows``; a field already there keeps
+    what it was filled from, whatever has been recorded since."""
+    now = submission.form_seen(rows, period)
+    for measure_id in rows["measure_id"]:
+        if f"value_{period}_{measure_id}" not in st.session_state or f"seen_{period}_{measure_id}" not in st.session_state:
+            st.session_state[f"seen_{period}_{measure_id}"] = now[(measure_id, period)]
+    return {(m, period): st.session_state[f"seen_{period}_{m}"] for m in rows["measure_id"]}
+
+
+def moved_since(seen: store.Seen, entries: pd.DataFrame, period: str) -> None:
+    """Refuse (``store.StaleFigures``) if a figure the form would save was recorded again after its field was filled.
+
+    Checked after the form is planned and before its problems are told, so that the person hears first
+    that a colleague changed a figure (not that the colleague's figure now needs a commentary, or a reason);
+    a figure recorded after this check is refused by the write itself, in its transaction."""
+    given = entries.loc[entries["value"].fillna("").astype(str).str.strip() != "", "measure_id"]
+    keys = pd.DataFrame({"measure_id": given.to_numpy(), "period": period})
+    current = store.current_versions(data.database(), keys)
+    now = store.seen_versions(current, keys)
+    latest = current.set_index(["measure_id", "period"])
+    moved = [
+        {
+            "measure_id": key[0], "period": key[1], "seen_value": seen[key][1],
+            **latest.loc[key, ["value", "recorded_by", "recorded_at"]].to_dict(),
+        }
+        for key in now if now[key][0] != seen[key][0]
+    ]
+    if moved:
+        raise store.StaleFigures(moved)
+
+
+def changed_figures(moved: list[dict], measures: pd.DataFrame) -> list[str]:
+    """Each figure that changed since the person saw it, in words: measure, month, seen, now, by whom, when."""
+    names = measures.set_index("measure_id")
+    lines = []
+    for figure in moved:
+        unit = names.at[figure["measure_id"], "unit"]
+        seen = "no figure" if figure["seen_value"] is None else format_value(figure["seen_value"], unit)
+        when = str(figure["recorded_at"]).replace("T", " ")[:16]
+        lines.append(
+            f"{names.at[figure['measure_id'], 'name']}, {label(figure['period'])}: you saw {seen}, it is now "
+            f"{format_value(figure['value'], unit)}, recorded by {figure['recorded_by']} on {when} UTC."
+        )
+    return lines
+
+
+def stale_refusal(moved: list[dict], measures: pd.DataFrame, since: str, next_step: str) -> None:
+    """The refusal of a save because figures changed ``since`` (the form was opened, the preview): each
+    one in words, then what to do next."""
+    count = f"{len(moved)} figure{'s' if len(moved) > 1 else ''}"
+    lines = "\n".join(f"- {plain(line)}" for line in changed_figures(moved, measures))
+    st.error(f"Nothing was saved: {count} changed after {since}.\n\n{lines}\n\n{next_step}", icon=":material/sync_problem:")
+
+
+def reload_fields(period: str, measure_ids: list[str]) -> None:
+    """Fill the fields of ``measure_ids`` with what is recorded now, and remember that they were filled
+    from it. Only before the fields are drawn: in a button's callback, or at the top of a run."""
+    rows = submission.form_rows(data.snapshot(), measure_ids, period)
+    now = submission.form_seen(rows, period)
+    for _, row in rows.iterrows():
+        prefill, measure_id = _prefill(row), row["measure_id"]
+        st.session_state[f"value_{period}_{measure_id}"] = prefill["value"]
+        st.session_state[f"commentary_{period}_{measure_id}"] = prefill["commentary"]
+        st.session_state[f"group_{period}_{measure_id}"] = prefill["performance_group"]
+        st.session_state[f"seen_{period}_{measure_id}"] = now[(measure_id, period)]
+
+
+def reload_changed(period: str, measure_ids: list[str]) -> None:
+    """The refusal's button: the changed figures' fields refilled with the latest, the others as typed."""
+    reload_fields(period, measure_ids)
+    st.session_state.pop("submit_stale", None)
+    count = f"{len(measure_ids)} figure{'s' if len(measure_ids) > 1 else ''}"
+    st.session_state["submit_reloaded"] = (
+        f"Reloaded {count} with the latest recorded values; your other entries are as you typed them. "
+        "Check them, change what you need, then save again."
+    )
+
+
+def forget_plan() -> None:
+    """The upload refusal's button: plan the same file again, against the figures as they are now."""
+    st.session_state.pop("upload_plan", None)
+    st.session_state.pop("upload_stale", None)

@@ -16,8 +16,14 @@ requested page from the URL and runs it, this time entered.
 A page that is itself the app's main script (``streamlit run pages/submit.py``,
 or ``AppTest.from_file`` of a page) has no entrypoint to go through; it runs on
 its own and still checks the role itself.
+
+Every page run inside ``entered()`` is also ``guarded()``: an unexpected error is
+shown as a short message with a reference, and its traceback goes to the server's
+log (Python ``logging``) under the same reference, never to the browser.
 """
 
+import logging
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,15 +35,35 @@ ENTRYPOINT = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 # Set while streamlit_app.py runs its page. A script run stays in one thread, and
 # each thread has its own context, so sessions running at once do not see each other's.
 _entered: ContextVar[bool] = ContextVar("entered", default=False)
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Show an unexpected error as a short message with a reference; log its traceback with the reference.
+
+    Catches ``Exception`` only: Streamlit's control flow (``st.stop``, ``st.rerun``,
+    ``st.switch_page``) raises exceptions that are not ``Exception`` subclasses (they derive from
+    ``BaseException``, as ``KeyboardInterrupt`` does), so they pass through untouched."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - every unexpected error, told without its details
+        reference = secrets.token_hex(3).upper()
+        log.error("Unexpected error on a page, reference %s", reference, exc_info=error)
+        st.error(
+            f"Something went wrong (reference {reference}). Nothing was saved. Tell an administrator this reference.",
+            icon=":material/error:",
+        )
 
 
 @contextmanager
 def entered() -> Iterator[None]:
-    """Mark that the entrypoint is the one running the page (``st.rerun``, ``st.switch_page``
-    and ``st.stop`` raise exceptions that pass through here and unset the mark)."""
+    """Mark that the entrypoint is the one running the page, and guard the page (``guarded``).
+    ``st.rerun``, ``st.switch_page`` and ``st.stop`` raise exceptions that pass through here and unset the mark."""
     token = _entered.set(True)
     try:
-        yield
+        with guarded():
+            yield
     finally:
         _entered.reset(token)
 

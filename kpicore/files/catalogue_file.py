@@ -21,10 +21,11 @@ from kpicore.files.formulas import neutralise_formulas
 from kpicore.files.upload.cells import blank, header_name, shown
 from kpicore.files.upload.file_type import refusal, suffix
 from kpicore.files.upload.header import Header, find_header
+from kpicore.files.upload.limits import UPLOAD_LIMITS, Limits
 from kpicore.files.upload.long_rows import period_of
 from kpicore.files.upload.measures import MeasureResolver
 from kpicore.files.upload.numbers import read_figure
-from kpicore.files.upload.parsed import Parsed, add_problem
+from kpicore.files.upload.parsed import Parsed, add_problem, finish
 
 # The upload reader's two grid readers (CSV text, a workbook's first sheet), used as they are.
 from kpicore.files.upload.reader import csv_grid, workbook_grid
@@ -148,26 +149,32 @@ class File:
     """Each column read, as its heading was typed (for messages)."""
 
 
-def read_file(name: str, data: bytes, measures: pd.DataFrame, kind: str) -> File:
-    """The rows of a targets or comparators file, each cell read, every unreadable cell a problem."""
-    file = File(Parsed(name, layout=kind))
-    problem = refusal(suffix(name), data)
+def read_file(name: str, data: bytes, measures: pd.DataFrame, kind: str, *, limits: Limits = UPLOAD_LIMITS) -> File:
+    """The rows of a targets or comparators file, each cell read, every unreadable cell a problem, within
+    ``limits`` (the upload's); text a spreadsheet-safe file quoted (``'-10.5``) read as it was before."""
+    file = File(Parsed(name, layout=kind, limits=limits))
+    problem = refusal(suffix(name), data, limits)
     if problem:
         add_problem(file.parsed, None, None, "", problem)
         return file
     grid = csv_grid(file.parsed, data) if suffix(name) == "csv" else workbook_grid(file.parsed, data)
-    if grid is None:
-        return file
+    if grid is not None:
+        _read_grid(file, grid, measures, kind)
+    finish(file.parsed)
+    return file
+
+
+def _read_grid(file: File, grid: list, measures: pd.DataFrame, kind: str) -> None:
     at = find_header(grid)
     if at is None:
         add_problem(file.parsed, None, None, "", (
             f"has no header row with a measure_id (or measure) column: use the {kind} template, with the "
             f"columns {_NEEDS[kind]}"
         ))
-        return file
+        return
     header = _header(file, kind, *grid[at])
     if header is None:
-        return file
+        return
     resolver = MeasureResolver(measures)
     for number, cells in grid[at + 1:]:
         row = measure_row(file.parsed, header, resolver, number, cells)
@@ -175,7 +182,6 @@ def read_file(name: str, data: bytes, measures: pd.DataFrame, kind: str) -> File
             file.records.append(_read_row(file, header, row, kind))
     if not file.records and not file.parsed.problems:
         add_problem(file.parsed, None, None, "", f"has a header but no rows of {kind}")
-    return file
 
 
 def _header(file: File, kind: str, number: int, cells: list) -> Header | None:
@@ -202,18 +208,11 @@ def _header(file: File, kind: str, number: int, cells: list) -> Header | None:
     return None if missing or file.parsed.problems else header
 
 
-def _unquoted(cell: object) -> object:
-    """A text cell without the ``'`` a spreadsheet-safe file puts before ``= + - @`` (``'-10.5``: ``-10.5``)."""
-    if isinstance(cell, str) and cell.strip()[:2] in {"'" + c for c in "=+-@"}:
-        return cell.strip()[1:]
-    return cell
-
-
 def _read_row(file: File, header: Header, row: Row, kind: str) -> dict:
     """One row's cells read: ``row, measure_id, from_period`` and the kind's values (``None`` where unreadable,
     with a problem), and what each cell held as typed (``<column>_text``)."""
     record = {"row": row.number, "measure_id": row.measure["measure_id"], "ok": True}
-    cells = {key: _unquoted(row.at(header.columns[key])) if key in header.columns else None for key in READ[kind]}
+    cells = {key: row.at(header.columns[key]) if key in header.columns else None for key in READ[kind]}
     for key, cell in cells.items():
         record[f"{key}_text"] = shown(cell).strip()
     record["from_period"] = _month(file, header, row, cells["from_period"], record)

@@ -16,6 +16,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _LINE_START = re.compile(r"(?:^|\r\n|\r|\n)(?=[=+\-@\t\r'])")
 """Where a line starts (the text's start, or just after a CRLF, a lone CR or a lone LF) with a
 formula character or an apostrophe."""
+_QUOTED_LINE_START = re.compile(r"(?:^|\r\n|\r|\n)'")
+"""A line start followed by the ``'`` the neutraliser puts there."""
 
 
 def neutralise_formula(value: object) -> object:
@@ -43,3 +45,15 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(neutralise_formula)
     return frame
+
+
+def restore_formula(value: object) -> object:
+    """What ``neutralise_formula`` was given, from what it wrote: ``'=SUM(1)`` read back as ``=SUM(1)``,
+    ``''=x`` as ``'=x``, ``ok\\r'=cmd`` as ``ok\\r=cmd`` (one ``'`` taken from every line start that has
+    one). A text is unquoted only when the neutraliser would have quoted it exactly that way;
+    anything else is returned as it is (``'plain`` stays ``'plain``). Every file read back (an upload,
+    a targets file) passes its text cells through this, so an export imported again is unchanged."""
+    if not isinstance(value, str) or "'" not in value:
+        return value
+    candidate = _QUOTED_LINE_START.sub(lambda match: match[0][:-1], value)
+    return candidate if neutralise_formula(candidate) == value else value

@@ -10,7 +10,16 @@ public interface.
 
 from kpicore.access import LOCAL_ADMIN
 from kpicore.store.database import DEFAULT_DB, Busy, backup, busy_timeout, commits, connect, default_path, migrate
-from kpicore.store.figures import SOURCES, Seen, StaleFigures, current_versions, history, record_figures, seen_versions
+from kpicore.store.figures import (
+    SOURCES,
+    Seen,
+    StaleFigures,
+    current_versions,
+    history,
+    record_figures,
+    seen_versions,
+    withdraw_figure,
+)
 from kpicore.store.people import (
     account,
     admin_events,
@@ -33,5 +42,5 @@ __all__ = [
     "DEFAULT_DB", "LOCAL_ADMIN", "SOURCES", "Busy", "Restored", "Seen", "StaleFigures", "account", "admin_events",
     "backup", "busy_timeout", "commits", "connect", "current_versions", "default_path", "export_observations", "history",
     "initialise", "load", "lock", "locks", "migrate", "owners", "rebase", "record_figures", "remove_rebase", "remove_user",
-    "restore", "save_user", "seen_versions", "set_measures", "unlock", "users",
+    "restore", "save_user", "seen_versions", "set_measures", "unlock", "users", "withdraw_figure",
 ]

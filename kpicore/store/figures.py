@@ -18,6 +18,7 @@ from kpicore.problems import Problem, ValidationFailed
 from kpicore.revisions import COMPARED, compare_with_current
 from kpicore.store.database import connect, now, records, writing
 from kpicore.store.people import account_in
+from kpicore.store.read import read_settings
 
 SOURCES = ("form", "upload", "cli")
 """Where a submitted figure came from, as recorded with each version."""
@@ -107,7 +108,9 @@ def _checked(db: Database, frame: pd.DataFrame, user: str, source: str, today) -
         "SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures"
     )))
     locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
-    valid, problems = figure_checks.validate(frame, measures, account=me, locked_periods=locked, today=today, source=source)
+    valid, problems = figure_checks.validate(
+        frame, measures, account=me, locked_periods=locked, today=today, source=source, settings=read_settings(db)
+    )
     if problems:
         raise ValidationFailed(problems)
     return valid
@@ -169,17 +172,44 @@ def record_figures(
     return {"new": len(changed) - revised, "revised": revised, "unchanged": len(compared) - len(changed)}
 
 
+WITHDRAWAL = "withdrawal"
+"""The source of a version that withdraws a figure (no value): it leaves every report; its history stays."""
+
+
+def withdraw_figure(path: Path | str | None, measure_id: str, period: str, *, user: str, reason: str | None) -> None:
+    """Withdraw a recorded figure: a new version with no value, commentary or group, so the figure
+    leaves every report while every earlier version stays in the history. Administrators only, with a
+    reason. The way to remove a mistaken figure, including one an earlier release stored for a month
+    no report can show (``0000-01``); a figure given again later is new."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed([Problem(WITHDRAWAL, None, "reason", "", "a reason is required to withdraw a figure")])
+    with writing(path) as db:
+        me = account_in(db, user)
+        access.require_admin(me, "withdraw a figure")
+        current = next(db.query(
+            "SELECT value FROM observations WHERE measure_id = ? AND period = ?", [measure_id, period]
+        ), None)
+        if current is None or current["value"] is None:
+            raise ValueError(f"{measure_id} has no figure for {label(period)} to withdraw")
+        db["observation_versions"].insert({
+            "measure_id": measure_id, "period": period, "value": None, "commentary": None, "performance_group": None,
+            "recorded_by": me.email, "recorded_at": now(), "source": WITHDRAWAL, "reason": reason,
+        })
+
+
 def history(path: Path | str | None = None, measure_id: str | None = None, period: str | None = None) -> pd.DataFrame:
     """Every version of every figure (or of one measure and/or month), newest first.
 
-    Columns: ``version_id, measure_id, measure, period, change`` (``new`` or
-    ``revised``), ``old_value, value, old_commentary, commentary,
+    Columns: ``version_id, measure_id, measure, period, change`` (``new``, ``revised`` or
+    ``withdrawn``; a figure given after a withdrawal is ``new`` again), ``old_value, value, old_commentary, commentary,
     old_performance_group, performance_group, recorded_by, recorded_at, source, reason``.
     """
     sql = """
         SELECT * FROM (
             SELECT v.version_id, v.measure_id, m.name AS measure, v.period,
-                CASE WHEN lag(v.version_id) OVER w IS NULL THEN 'new' ELSE 'revised' END AS change,
+                CASE WHEN v.value IS NULL THEN 'withdrawn'
+                     WHEN lag(v.value) OVER w IS NULL THEN 'new' ELSE 'revised' END AS change,
                 lag(v.value) OVER w AS old_value, v.value,
                 lag(v.commentary) OVER w AS old_commentary, v.commentary,
                 lag(v.performance_group) OVER w AS old_performance_group, v.performance_group,

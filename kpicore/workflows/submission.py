@@ -114,7 +114,7 @@ def plan(
     needs = band.isin(WORSE) & _changes(frame, current) if require_commentary else None
     valid, found = figure_checks.validate(
         frame[figure_checks.FIELDS], snapshot.measures, account=account, locked_periods=locks, today=today,
-        needs_commentary=needs, source=parsed.name, row_of={i: i for i in frame.index},
+        needs_commentary=needs, source=parsed.name, row_of={i: i for i in frame.index}, settings=snapshot.settings,
     )
     problems += [_where(p, frame) for p in found]
     if problems:
@@ -178,10 +178,11 @@ def _order(problem: Problem) -> tuple:
 
 
 def plan_file(
-    path: Path | str | None, name: str, data: bytes, *, user: str, source: str = "upload", today: date | None = None
+    path: Path | str | None, name: str, data: bytes, *, user: str, source: str = "upload", today: date | None = None,
+    limits: upload.Limits = upload.UPLOAD_LIMITS,
 ) -> Plan:
-    """Read an uploaded CSV/XLSX and plan it (the upload page and the CLI)."""
-    parsed = upload.read(name, data, store.load(path).measures)
+    """Read an uploaded CSV/XLSX within ``limits`` and plan it (the upload page; the CLI passes its own limits)."""
+    parsed = upload.read(name, data, store.load(path).measures, limits=limits)
     if parsed.problems and parsed.figures.empty:
         return Plan(name, source, parsed.layout, parsed.problems, notes=parsed.notes, today=today)
     return plan(path, parsed, user=user, source=source, today=today)

@@ -67,3 +67,26 @@ def month(cell: object) -> str | None:
         except ValueError:
             return None
     return None
+
+
+EXCERPT_CHARS = 80
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
+
+
+def excerpt(text: object, chars: int = EXCERPT_CHARS) -> str:
+    """A cell's text for a message: at most ``chars`` characters (``…`` and the length past that), control
+    characters and line breaks shown as symbols (``␛``, ``␊``) so a message stays on one line and is never
+    read by a terminal."""
+    text = str(text)
+    short = text[:chars].translate(_CONTROL_PICTURES)
+    return short if len(text) <= chars else f"{short}… ({len(text)} characters)"
+
+
+def column_letter(position: int) -> str:
+    """The spreadsheet's name of the column at ``position`` (0 is ``A``, 26 is ``AA``), however far."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

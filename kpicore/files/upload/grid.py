@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpicore.files.upload.budget import Budget
 from kpicore.files.upload.cells import Grid
 from kpicore.files.upload.header import Header, find_header, read_header, refuse_headerless
 from kpicore.files.upload.layout import LONG, decide_layout
@@ -14,8 +15,9 @@ from kpicore.files.upload.rows import measure_row
 from kpicore.files.upload.scorecard_rows import read_scorecard_row
 
 
-def read_grid(parsed: Parsed, grid: Grid, measures: pd.DataFrame) -> None:
-    """Fill ``parsed`` with the figures of ``grid`` and every problem found, against the catalogue ``measures``."""
+def read_grid(parsed: Parsed, grid: Grid, measures: pd.DataFrame, budget: Budget | None = None) -> None:
+    """Fill ``parsed`` with the figures of ``grid`` and every problem found, against the catalogue ``measures``;
+    ``Refused`` once the file has taken the time its ``budget`` allows."""
     header_at = find_header(grid)
     if header_at is None:
         refuse_headerless(parsed, grid)
@@ -24,7 +26,7 @@ def read_grid(parsed: Parsed, grid: Grid, measures: pd.DataFrame) -> None:
     if not decide_layout(parsed, header):
         return
     body = grid[header_at + 1:]
-    records = _read_rows(parsed, header, body, MeasureResolver(measures))
+    records = _read_rows(parsed, header, body, MeasureResolver(measures), budget or Budget(parsed.limits))
     if not records and not parsed.problems:
         add_problem(
             parsed, None, None, "",
@@ -33,11 +35,12 @@ def read_grid(parsed: Parsed, grid: Grid, measures: pd.DataFrame) -> None:
     parsed.figures = pd.DataFrame(records, columns=FIGURE_COLUMNS)
 
 
-def _read_rows(parsed: Parsed, header: Header, body: Grid, resolver: MeasureResolver) -> list[dict]:
+def _read_rows(parsed: Parsed, header: Header, body: Grid, resolver: MeasureResolver, budget: Budget) -> list[dict]:
     """Every figure below the header, as records, read by the layout's row reader."""
     read_row = read_long_row if parsed.layout == LONG else read_scorecard_row
     records: list[dict] = []
     for number, cells in body:
+        budget.check_time(number)
         row = measure_row(parsed, header, resolver, number, cells)
         if row is not None:
             records += read_row(parsed, header, row)

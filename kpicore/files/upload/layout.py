@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kpicore.files.upload.cells import excerpt
 from kpicore.files.upload.header import Header
 from kpicore.files.upload.parsed import Parsed, add_problem
 
@@ -22,7 +23,7 @@ def decide_layout(parsed: Parsed, header: Header) -> bool:
         )
         return False
     if readable and header.ignored:
-        parsed.notes.append(f"Columns not read: {', '.join(header.ignored)}.")
+        parsed.notes.append(f"Columns not read: {_listed(header.ignored)}.")
     return readable
 
 
@@ -48,3 +49,9 @@ def _scorecard(parsed: Parsed, header: Header) -> bool:
         if extra in header.columns:
             parsed.notes.append(f"'{extra}' is read only in the long layout (one figure per row); it was not read.")
     return True
+
+
+def _listed(names: list[str], most: int = 10) -> str:
+    """Column headings for a note: the first ``most``, each a short excerpt, then how many more."""
+    listed = ", ".join(excerpt(name, 40) for name in names[:most])
+    return listed + (f" and {len(names) - most} more" if len(names) > most else "")

@@ -21,8 +21,6 @@ class MeasureResolver:
 
     def _one(self, text: str) -> tuple[str | None, str | None]:
         text = text.strip()
-        if text[:2] in {"'" + c for c in "=+-@"}:
-            text = text[1:]
         if text in self.ids:
             return text, None
         if text in self.by_name:

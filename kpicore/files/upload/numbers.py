@@ -6,18 +6,28 @@ import re
 from datetime import date, datetime
 
 from kpicore.files.upload.cells import Number, Yearless, shown
+from kpicore.files.upload.limits import UPLOAD_LIMITS
 from kpicore.files.upload.parsed import Parsed, add_problem
 from kpicore.vocab import Unit
 
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only (``\d`` would take Arabic-Indic or full-width digits, which ``float`` reads), and
+# possessive quantifiers: no backtracking, so the time taken grows with the text's length, not its square.
+_PLAIN_NUMBER = re.compile(r"[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+")
 _NOT_FINITE = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
 
-def parse_number(text: str) -> tuple[float | None, bool, str | None]:
-    """``(value, percent, problem)`` of a typed number: ``77.6`` or ``77.6%``; blank is no figure."""
+def parse_number(text: str, *, max_chars: int = UPLOAD_LIMITS.max_number_chars) -> tuple[float | None, bool, str | None]:
+    """``(value, percent, problem)`` of a typed number: ``77.6`` or ``77.6%``; blank is no figure.
+
+    Digits are ASCII ``0-9`` only; a text longer than ``max_chars`` (spaces around it aside) is refused
+    before it is looked at."""
     raw = str(text).replace("\u00a0", " ").strip()
     if raw == "":
         return None, False, None
+    if len(raw) > max_chars:
+        return None, False, (
+            f"is {len(raw)} characters long: a number has at most {max_chars} characters (max_number_chars)"
+        )
     percent = raw.endswith("%")
     core = raw[:-1].strip() if percent else raw
     if core.lower() in _NOT_FINITE:
@@ -27,7 +37,7 @@ def parse_number(text: str) -> tuple[float | None, bool, str | None]:
             "is ambiguous (a thousands separator or a decimal comma?): write the number with a full stop "
             "for decimals and no separators, e.g. 1234.5 or 77.6"
         )
-    if not _PLAIN_NUMBER.match(core):
+    if not _PLAIN_NUMBER.fullmatch(core):
         return None, percent, "must be a number, e.g. 77.6 or 77.6%"
     value = float(core)
     if value in (float("inf"), float("-inf")):

@@ -1,4 +1,9 @@
-"""Reading an XLSX grid: the first sheet's rows as cells, numbers marked when formatted as percentages."""
+"""Reading an XLSX grid: the first sheet's rows as cells, numbers marked when formatted as percentages.
+
+The sheet is read row by row within the file's ``Budget`` (its stated dimensions are ignored: they
+can lie). A formula is read as the result Excel saved with it; a formula without one (a file written
+by a program, never opened in Excel) is a problem at its cell, not a blank.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,57 @@ from datetime import date, datetime
 
 import openpyxl
 
-from kpicore.files.upload.cells import Grid, Number, Yearless
+from kpicore.files.formulas import restore_formula
+from kpicore.files.upload.budget import Budget
+from kpicore.files.upload.cells import Grid, Number, Yearless, column_letter
+from kpicore.files.upload.parsed import Parsed, add_problem
+
+NO_SAVED_RESULT = (
+    "is a formula with no saved result: open the file in Excel and save it, or paste values instead of formulas"
+)
 
 
-def xlsx_grid(data: bytes) -> tuple[Grid, list[str]]:
+def xlsx_grid(parsed: Parsed, data: bytes, budget: Budget) -> tuple[Grid, list[str]]:
     """The first sheet's rows, and the titles of the other sheets that hold anything (they are not read)."""
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    grid, formulas, extra_sheets = _read(parsed, data, budget, data_only=False)
+    if formulas:
+        _saved_results(parsed, data, budget, grid, formulas)
+    return grid, extra_sheets
+
+
+def _read(parsed: Parsed, data: bytes, budget: Budget, *, data_only: bool) -> tuple[Grid, set, list[str]]:
+    """The first sheet's rows, where its formulas are (``(row, position)``) and the other sheets' titles."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
         sheet = book.worksheets[0]
-        grid = []
-        for cells in sheet.iter_rows():
-            row_number = next((c.row for c in cells if getattr(c, "row", None)), None)
-            if row_number is None:
-                continue
-            grid.append((row_number, [_cell(c) for c in cells]))
-        return grid, [s.title for s in book.worksheets[1:] if s.max_row and s.max_row > 1]
+        sheet.reset_dimensions()
+        grid, formulas = [], set()
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            row = [None if getattr(c, "data_type", None) == "f" else _cell(c) for c in cells]
+            formulas |= {(number, i) for i, c in enumerate(cells) if getattr(c, "data_type", None) == "f"}
+            kept = budget.row(parsed, number, row)
+            if kept is not None:
+                grid.append((number, kept))
+        return grid, formulas, [s.title for s in book.worksheets[1:] if s.max_row and s.max_row > 1]
+    finally:
+        book.close()
+
+
+def _saved_results(parsed: Parsed, data: bytes, budget: Budget, grid: Grid, formulas: set) -> None:
+    """Each formula cell of ``grid`` as the result Excel saved with it; a problem where there is none."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    rows = dict(grid)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            budget.check_time(number)
+            for position in (p for p in range(len(cells)) if (number, p) in formulas and number in rows):
+                value = _cell(cells[position])
+                if value is None:
+                    add_problem(parsed, number, column_letter(position), "", NO_SAVED_RESULT)
+                elif position < len(rows[number]):
+                    rows[number][position] = value
     finally:
         book.close()
 
@@ -45,4 +86,4 @@ def _cell(cell) -> object:
     if isinstance(value, (int, float)):
         percent = _percent_format(cell.number_format)
         return Number(round(value * 100, 9) if percent else float(value), percent)
-    return str(value)
+    return restore_formula(str(value))
