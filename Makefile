@@ -25,8 +25,8 @@ test: $(VENV)/.installed
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
-soak: $(VENV)/.installed
-	$(PY) -m pytest -m soak
+soak: $(VENV)/.installed  # long runs: many writers, many kills (prints their tables)
+	$(PY) -m pytest -m soak -s
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench.py --markdown docs/benchmarks.md

@@ -33,8 +33,10 @@ def hostile_db(tmp_path):
     path = writable_db(tmp_path)
     with sqlite3.connect(path) as db:
         for measure_id, text in HOSTILE.items():
-            db.execute(
-                "UPDATE observation_versions SET commentary = ? WHERE measure_id = ? AND period = '2022-11'",
+            db.execute(  # a new version: the audit log is append-only, no version is ever updated
+                "INSERT INTO observation_versions (measure_id, period, value, commentary, performance_group, "
+                "recorded_by, recorded_at, source, reason) SELECT measure_id, period, value, ?, performance_group, "
+                "recorded_by, recorded_at, source, reason FROM observations WHERE measure_id = ? AND period = '2022-11'",
                 [text, measure_id],
             )
         db.execute("UPDATE measures SET name = ? WHERE measure_id = ?", [HOSTILE_NAME, NAME_ID])

@@ -165,8 +165,10 @@ def injected_db(tmp_path, monkeypatch):
     store.initialise(path)
     with store.connect(path) as db:
         db.execute("UPDATE measures SET name = '=HYPERLINK(\"http://x\")' WHERE measure_id = 'timely-of-ihas-in-month'")
-        db.execute(
-            "UPDATE observation_versions SET commentary = '@SUM(A1)' "
+        db.execute(  # a new version (the audit log is append-only: no version is ever updated)
+            "INSERT INTO observation_versions (measure_id, period, value, commentary, performance_group, "
+            "recorded_by, recorded_at, source, reason) SELECT measure_id, period, value, '@SUM(A1)', performance_group, "
+            "recorded_by, recorded_at, source, reason FROM observations "
             "WHERE measure_id = 'timely-of-ihas-in-month' AND period = '2022-11'"
         )
     monkeypatch.setenv("KPI_DB", str(path))

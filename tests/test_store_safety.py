@@ -103,7 +103,9 @@ def test_a_database_from_the_first_release_upgrades_in_place_and_keeps_every_fig
         "recorded_at": "2022-12-01T09:00:00+00:00", "source": "init",
     })
     old.close()
-    assert database.migrate(path) == ["m002_owners_locks_and_audit", "m003_spc_rebases", "m004_catalogue_changes"]
+    assert database.migrate(path) == [
+        "m002_owners_locks_and_audit", "m003_spc_rebases", "m004_catalogue_changes", "m005_audit_log_append_only",
+    ]
     snapshot = store.load(path)
     assert snapshot.observations[["measure_id", "period", "value"]].to_dict("records") == [
         {"measure_id": "m", "period": "2022-11", "value": 101.5}

@@ -7,9 +7,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from kpicore.files.upload.limits import COMMAND_LINE_LIMITS, MB
 from kpicore.periods import parse_period
 from kpicore.problems import ValidationFailed
 from kpicore.workflows.preview import Previewed
+
+MONTHS = range(1, 121)
+"""The scorecard's window: 1 to 120 months (ten years)."""
+PREVIEW_LINES = 100
+"""A preview lists this many changes, then counts the rest (a history of 60,000 figures is a summary)."""
 
 
 def month_argument(text: str) -> str:
@@ -20,19 +26,43 @@ def month_argument(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from error
 
 
+def months_argument(text: str) -> int:
+    """A number of months as ``argparse`` takes it: a whole number from 1 to 120."""
+    try:
+        months = int(text)
+    except ValueError:
+        months = 0
+    if months not in MONTHS:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of months from {MONTHS[0]} to {MONTHS[-1]}")
+    return months
+
+
 def write_out(data: bytes, output: Path | None) -> None:
-    """``data`` to ``output``, or to standard output."""
+    """``data`` to ``output``, or to standard output; a place that cannot be written is refused."""
     if output is None:
         sys.stdout.buffer.write(data)
-    else:
+        return
+    if output.is_dir():
+        raise ValueError(f"{output} is a folder: give a file name")
+    try:
         output.write_bytes(data)
+    except OSError as error:
+        raise ValueError(f"cannot write {output}: {error.strerror or error}") from None
 
 
-def file_bytes(path: Path) -> bytes | None:
-    """The file's bytes, or ``None`` after saying on standard error that there is no such file."""
+def file_bytes(path: Path, max_bytes: int = COMMAND_LINE_LIMITS.max_file_bytes) -> bytes | None:
+    """The file's bytes, or ``None`` after saying on standard error that there is no such file.
+
+    A file larger than ``max_bytes`` on disk is refused before any of it is read."""
     if not path.is_file():
         print(f"no file at {path}", file=sys.stderr)
         return None
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(
+            f"{path.name} is {size / MB:,.0f} MB; a file may be at most {max_bytes / MB:,.0f} MB "
+            "(split it into smaller files)"
+        )
     return path.read_bytes()
 
 
@@ -45,8 +75,10 @@ def preview_then_write(plan: Previewed, line: Callable, commit: Callable[[], dic
     for note in plan.notes:
         print(f"Note: {note}")
     print(plan.summary())
-    for change in plan.to_write.itertuples(index=False):
+    for change in plan.to_write.head(PREVIEW_LINES).itertuples(index=False):
         print(f"  {change.status:8} {line(change)}")
+    if len(plan.to_write) > PREVIEW_LINES:
+        print(f"  ... and {len(plan.to_write) - PREVIEW_LINES:,} more")
     if dry_run:
         print("Dry run: nothing was written.")
         return 0

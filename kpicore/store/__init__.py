@@ -3,12 +3,13 @@
 Split by job: ``database`` (where it is, connections, the write transaction,
 backups), ``migrations`` (every schema change), ``seed`` (a new database from
 the shipped dataset), ``read`` (a ``Snapshot``), ``figures`` (versioned
-figures), ``people`` (users, ownership, locks, re-bases, the admin log). The
-names below are its public interface.
+figures), ``people`` (users, ownership, locks, re-bases, the admin log),
+``restore`` (a backup put back while the app runs). The names below are its
+public interface.
 """
 
 from kpicore.access import LOCAL_ADMIN
-from kpicore.store.database import DEFAULT_DB, backup, connect, default_path, migrate
+from kpicore.store.database import DEFAULT_DB, Busy, backup, busy_timeout, commits, connect, default_path, migrate
 from kpicore.store.figures import (
     SOURCES,
     Seen,
@@ -35,11 +36,13 @@ from kpicore.store.people import (
     users,
 )
 from kpicore.store.read import export_observations, load
+from kpicore.store.restore import Restored, restore
 from kpicore.store.seed import initialise
 
 __all__ = [
-    "DEFAULT_DB", "LOCAL_ADMIN", "SOURCES", "Seen", "StaleFigures", "account", "admin_events",
-    "backup", "connect", "current_versions", "default_path", "export_observations", "history", "initialise", "load",
-    "lock", "locks", "migrate", "moved_since", "owners", "rebase", "record_figures", "remove_rebase", "remove_user", "save_user",
-    "seen_versions", "set_measures", "unlock", "users", "withdraw_figure",
+    "DEFAULT_DB", "LOCAL_ADMIN", "SOURCES", "Busy", "Restored", "Seen", "StaleFigures", "account", "admin_events",
+    "backup", "busy_timeout", "commits", "connect", "current_versions", "default_path", "export_observations", "history",
+    "initialise", "load", "lock", "locks", "migrate", "moved_since", "owners", "rebase", "record_figures",
+    "remove_rebase", "remove_user", "restore", "save_user", "seen_versions", "set_measures", "unlock", "users",
+    "withdraw_figure",
 ]

@@ -162,3 +162,19 @@ def m004_catalogue_changes(db: Database) -> None:
     )
     # A target can end: from that month no target is in force (a row with no target).
     db["targets"].transform(not_null={"target": False})
+
+
+AUDIT_TABLES = ("observation_versions", "catalogue_events", "admin_events")
+"""The audit log: every figure's versions, the catalogue's changes and the administrators' changes."""
+
+
+@migrations()
+def m005_audit_log_append_only(db: Database) -> None:
+    """The audit log cannot be edited: the database itself refuses any UPDATE or DELETE of its tables,
+    whoever runs it (a restore replaces the whole database, pages and all, and is logged itself)."""
+    for table in AUDIT_TABLES:
+        for statement in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{statement.lower()} BEFORE {statement} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is an audit log: it cannot be changed or deleted'); END"
+            )

@@ -122,10 +122,10 @@ def back_up_before_replacing(path: Path) -> tuple[Path, dict[str, int]] | None:
     The backup is SQLite's online backup (consistent, with what is still in the WAL) and what it holds
     is counted in the backup itself, so the two agree; a backup holding nothing is removed again. A
     file that cannot be read as a database is copied byte for byte and kept."""
-    destination = _new_file_beside(path)
+    destination = new_file_beside(path)
     try:
         try:
-            backup(destination, path)
+            backup(destination, path, force=True)  # the empty file just made for it
         except sqlite3.DatabaseError:
             shutil.copyfile(path, destination)
             return destination, {}
@@ -153,8 +153,9 @@ def not_from_init(path: Path) -> dict[str, int]:
     return {many: n for many, n in counts.items() if n}
 
 
-def _new_file_beside(path: Path) -> Path:
-    """An empty new file named for a backup of ``path`` now, created exclusively so nothing is overwritten."""
+def new_file_beside(path: Path) -> Path:
+    """An empty new file named for a backup of ``path`` now, ``NAME.backup-YYYYMMDD-HHMMSS.sqlite`` (UTC),
+    created exclusively so that nothing is overwritten (``init --force`` and ``restore`` back up to it)."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     for n in itertools.count(1):
         candidate = path.with_name(f"{path.name}.backup-{stamp}{'' if n == 1 else f'-{n}'}.sqlite")
