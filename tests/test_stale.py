@@ -121,18 +121,3 @@ def test_a_viewer_is_refused_before_the_file_is_planned(db, tmp_path, capsys):
     assert main(["--db", str(db), "import", str(path), "--user", VIEWER]) == 3
     assert "Not allowed" in capsys.readouterr().err
     assert dump(db) == before
-
-
-def test_the_stored_range_of_months_is_the_one_every_save_checks(db):
-    """A council that keeps figures from 2022 only: the plan and the write both use the stored setting."""
-    with sqlite3.connect(db) as connection:
-        connection.execute("UPDATE settings SET value = 2022 WHERE key = 'first_year'")
-    early = b"measure_id,period,value\ninitial-contact-decisions-made-within,2021-12,80\n"
-    refused = upload(db, early, user=ADMIN)
-    assert [(p.row, p.column) for p in refused.problems] == [(2, "period")]
-    assert "outside the months accepted (2022-01 to 2099-12)" in refused.problems[0].message
-    before = dump(db)
-    figures = pd.DataFrame({"measure_id": [MEASURE], "period": ["2021-12"], "value": [80.0]})
-    with pytest.raises(ValidationFailed, match="2022-01 to 2099-12"):
-        store.record_figures(db, figures, user=ADMIN, source="cli", reason="history", today=TODAY)
-    assert dump(db) == before

@@ -98,6 +98,21 @@ def test_an_unexpected_error_before_the_page_runs_is_a_short_message(db, monkeyp
     assert_short_message_only(start(), caplog)
 
 
+def test_a_write_that_waited_too_long_says_so_and_what_to_do(db, monkeypatch, caplog):
+    from kpicore import store
+    from ui import data
+
+    def busy():
+        raise store.Busy(30)
+
+    monkeypatch.setattr(data, "snapshot", busy)
+    at = start("submit", email=OWNER)
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        "Another change is being saved; waited 30 s; nothing was written, try again."
+    ]
+
+
 def test_each_error_has_its_own_reference(db, monkeypatch, caplog):
     from ui import data
 

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from kpicore import store
+
 ENTRYPOINT = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 # Set while streamlit_app.py runs its page. A script run stays in one thread, and
 # each thread has its own context, so sessions running at once do not see each other's.
@@ -41,12 +43,16 @@ log = logging.getLogger(__name__)
 @contextmanager
 def guarded() -> Iterator[None]:
     """Show an unexpected error as a short message with a reference; log its traceback with the reference.
+    A write that waited too long for another (``store.Busy``) is said as it is: nothing was saved, try again.
 
     Catches ``Exception`` only: Streamlit's control flow (``st.stop``, ``st.rerun``,
     ``st.switch_page``) raises exceptions that are not ``Exception`` subclasses (they derive from
     ``BaseException``, as ``KeyboardInterrupt`` does), so they pass through untouched."""
     try:
         yield
+    except store.Busy as busy:  # expected under load: said as it is, with what to do
+        text = str(busy)
+        st.warning(f"{text[:1].upper()}{text[1:]}.", icon=":material/hourglass:")
     except Exception as error:  # noqa: BLE001 - every unexpected error, told without its details
         reference = secrets.token_hex(3).upper()
         log.error("Unexpected error on a page, reference %s", reference, exc_info=error)

@@ -15,6 +15,7 @@ import pandas as pd
 from kpicore import figure_checks, store
 from kpicore.cli.common import file_bytes, month_argument, preview_then_write, write_out
 from kpicore.files.csv_writer import write_csv
+from kpicore.files.upload.limits import COMMAND_LINE_LIMITS
 from kpicore.periods import label
 from kpicore.problems import Problem, ValidationFailed
 from kpicore.reports import catalogue
@@ -260,7 +261,7 @@ def _import_catalogue(args: argparse.Namespace, kind: str) -> int:
     if (data := file_bytes(args.file)) is None:
         return 1
     plan_file = year_end.plan_targets_file if kind == "targets" else year_end.plan_comparators_file
-    plan = plan_file(args.db, args.file.name, data, user=args.user)
+    plan = plan_file(args.db, args.file.name, data, user=args.user, limits=COMMAND_LINE_LIMITS)
     write = year_end.commit_targets if kind == "targets" else year_end.commit_comparators
     return preview_then_write(
         plan, lambda change: f"{change.measure_id} from {change.from_period}: {_change(change, kind)}",

@@ -11,6 +11,7 @@ import pandas as pd
 from kpicore import store
 from kpicore.cli.common import file_bytes, month_argument, preview_then_write, write_out
 from kpicore.files.csv_writer import write_csv
+from kpicore.files.upload.limits import COMMAND_LINE_LIMITS
 from kpicore.periods import label
 from kpicore.reports import returns
 from kpicore.vocab import Role
@@ -100,7 +101,7 @@ def _import(args: argparse.Namespace) -> int:
     """Check a file, print the report or the preview, and write it unless ``--dry-run``."""
     if (data := file_bytes(args.file)) is None:
         return 1
-    plan = submission.plan_file(args.db, args.file.name, data, user=args.user, source="cli")
+    plan = submission.plan_file(args.db, args.file.name, data, user=args.user, source="cli", limits=COMMAND_LINE_LIMITS)
 
     def line(change) -> str:
         old = "" if pd.isna(change.old_value) else f"{change.old_value:g} -> "

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from kpicore.files.catalogue_file import PROPOSE  # a tolerance to propose: the same word as in a file
 from kpicore.files.dataset import validate_table
-from kpicore.periods import parse_period
+from kpicore.periods import is_month, parse_period, span_text, within
 from kpicore.problems import Problem, ValidationFailed
 from kpicore.rules import NoProposal, in_force, proposed_tolerance
 from kpicore.store.database import connect, now
@@ -72,6 +72,18 @@ def _checked(model, frame: pd.DataFrame, source: str, checks: dict | None = None
     if problems:
         raise ValidationFailed([replace(p, row=None) if source in SINGLE else p for p in problems])
     return valid
+
+
+def _months_accepted(db: Database, frame: pd.DataFrame, source: str) -> None:
+    """Refuse an entry from a month outside the months accepted (the settings' years), naming row and column."""
+    years = read_settings(db).years
+    outside = [i for i, p in frame["from_period"].items() if is_month(p) and not within(p, years)]
+    if outside:
+        raise ValidationFailed([
+            Problem(source, None if source in SINGLE else int(i) + 2, "from_period", str(frame.at[i, "from_period"]),
+                    f"is outside the months accepted ({span_text(years)})")
+            for i in outside
+        ])
 
 
 def _measure_row(db: Database, measure_id: str) -> dict:
@@ -260,6 +272,7 @@ def set_targets(path: Path | str | None, targets: pd.DataFrame, *, user: str, re
         reason = required_reason(reason, "set targets")
         polarity = pd.Series({r["measure_id"]: r["polarity"] for r in db.query("SELECT measure_id, polarity FROM measures")})
         frame = targets[["measure_id", "from_period", "target", "tolerance"]].reset_index(drop=True).astype(object)
+        _months_accepted(db, frame, source)
         frame = _with_proposals(db, frame, source, polarity)
         frame["polarity"] = frame["measure_id"].map(polarity).fillna(Polarity.HIGHER.value)
         valid = _checked(TargetModel, frame, source, {"measure_id": set(polarity.index)}, ("polarity",))
@@ -312,6 +325,7 @@ def set_comparators(path, comparators: pd.DataFrame, *, user: str, reason: str, 
         known = {r["measure_id"] for r in db.query("SELECT measure_id FROM measures")}
         frame = comparators[["measure_id", "from_period", "value", "label"]].reset_index(drop=True).astype(object)
         frame["label"] = frame["label"].map(lambda v: (str(v).strip() or None) if isinstance(v, str) else v)
+        _months_accepted(db, frame, source)
         valid = _checked(ComparatorModel, frame, source, {"measure_id": known})
         stored = []
         for row in valid.to_dict("records"):

@@ -39,8 +39,9 @@ from kpicore.files.catalogue_file import (  # the file's side: templates and rea
     targets_template,
 )
 from kpicore.files.dataset import FILES, validate_table, write_dataset
+from kpicore.files.upload.limits import UPLOAD_LIMITS, Limits
 from kpicore.periods import label
-from kpicore.problems import Problem, ValidationFailed
+from kpicore.problems import Problem, ValidationFailed, listed
 from kpicore.rules import NoProposal, comparators_in_force, proposed_tolerance, targets_in_force
 from kpicore.snapshot import Snapshot
 from kpicore.store import catalogue as store_catalogue
@@ -82,23 +83,27 @@ class CataloguePlan(Previewed):
 # --- Checking and comparing ---------------------------------------------------------------------
 
 
-def plan_targets_file(path: Path | str | None, name: str, data: bytes, *, user: str) -> CataloguePlan:
+def plan_targets_file(
+    path: Path | str | None, name: str, data: bytes, *, user: str, limits: Limits = UPLOAD_LIMITS
+) -> CataloguePlan:
     """Read a targets file (``measure_id`` or ``measure``, ``from_period``, ``target``, ``tolerance``), check
     it and preview what it would change for ``user`` (an administrator: ``PermissionDenied`` otherwise).
     Nothing is written."""
-    return _plan(path, name, data, user, TARGETS, _targets_frame)
+    return _plan(path, name, data, user, TARGETS, _targets_frame, limits)
 
 
-def plan_comparators_file(path: Path | str | None, name: str, data: bytes, *, user: str) -> CataloguePlan:
+def plan_comparators_file(
+    path: Path | str | None, name: str, data: bytes, *, user: str, limits: Limits = UPLOAD_LIMITS
+) -> CataloguePlan:
     """Read a comparators file (``measure_id`` or ``measure``, ``from_period``, ``value``, ``label``), check
     it and preview what it would change for ``user`` (an administrator). Nothing is written."""
-    return _plan(path, name, data, user, COMPARATORS, _comparators_frame)
+    return _plan(path, name, data, user, COMPARATORS, _comparators_frame, limits)
 
 
-def _plan(path, name: str, data: bytes, user: str, kind: str, check: Callable) -> CataloguePlan:
+def _plan(path, name: str, data: bytes, user: str, kind: str, check: Callable, limits: Limits) -> CataloguePlan:
     access.require_admin(store.account(path, user), f"set {kind}")
     snapshot = store.load(path)
-    file = read_file(name, data, snapshot.measures, kind)
+    file = read_file(name, data, snapshot.measures, kind, limits=limits)
     columns = TARGET_CHANGE_COLUMNS if kind == TARGETS else COMPARATOR_CHANGE_COLUMNS
     empty = pd.DataFrame(columns=columns)
     problems = list(file.parsed.problems)
@@ -106,7 +111,8 @@ def _plan(path, name: str, data: bytes, user: str, kind: str, check: Callable) -
     changes, found = check(snapshot, file, rows) if rows else (empty, [])
     problems += found
     if problems:
-        return CataloguePlan(name, kind, sorted(problems, key=_order), empty, file.parsed.notes)
+        problems = listed(sorted(problems, key=_order), limits.max_problems, name)
+        return CataloguePlan(name, kind, problems, empty, file.parsed.notes)
     notes = file.parsed.notes + _later_entries(snapshot, changes, kind)
     return CataloguePlan(name, kind, [], changes[columns].reset_index(drop=True), notes)
 
