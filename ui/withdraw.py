@@ -35,7 +35,7 @@ def controls(me: Identity, snapshot: Snapshot, measure_id: str) -> None:
                 "Month of the figure", months, index=None, key="withdraw_period",
                 format_func=lambda p: stored_month(p, snapshot.settings.years),
             )
-            reason = st.text_input("Reason (required)", max_chars=500, key="withdraw_reason")
+            reason = st.text_input("Reason for withdrawing it (required)", max_chars=500, key="withdraw_reason")
             if st.form_submit_button("Withdraw the figure", key="withdraw_save"):
                 if period is None:
                     st.error("Choose the month of the figure to withdraw.")
