@@ -41,6 +41,17 @@ def test_columns_are_exactly_as_specified(csv_scorecard):
     assert set(csv_scorecard["killer_kpi"]) == {"true", "false"}
 
 
+def test_the_trend_column_judges_each_arrow_by_the_measures_polarity(csv_scorecard):
+    """DESIGN.md 3.3: an up arrow on a lower-is-better measure is a deterioration, said beside the arrow."""
+    rows = csv_scorecard.set_index("measure_id")
+    worse_when_up = rows.loc["children-subject-to-a-cpp-for-more-than-1"]  # lower is better, rose 1.2 pts
+    assert (worse_when_up["dot"], worse_when_up["change"], worse_when_up["trend"]) == ("↑", 1.2, "worsening")
+    assert rows.loc["children-in-care-who-have-had-a-missing", "trend"] == "no change"
+    judged = csv_scorecard.dropna(subset=["change"])
+    assert set(judged["trend"]) == {"improving", "worsening", "no change"}
+    assert csv_scorecard.loc[csv_scorecard["change"].isna(), "trend"].isna().all()
+
+
 def same(ours, theirs, tolerance=0.0) -> bool:
     if theirs is None or (isinstance(theirs, float) and math.isnan(theirs)):
         return pd.isna(ours)

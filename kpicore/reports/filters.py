@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from kpicore.rules import JUDGEMENTS, judge_change
+from kpicore.rules import JUDGEMENTS
 from kpicore.vocab import Band
 
 TRENDS = JUDGEMENTS
@@ -81,8 +81,7 @@ class Filters:
         if self.killer_only:
             keep &= scorecard["killer_kpi"]
         if self.trends:
-            polarity = scorecard["measure_id"].map(snapshot_measures.set_index("measure_id")["polarity"])
-            keep &= judge_change(scorecard["change"], scorecard["dot"], polarity).isin(self.trends)
+            keep &= scorecard["trend"].isin(self.trends)
         if self.search:
             needle = self.search.lower()
             keep &= scorecard["measure"].str.lower().str.contains(needle, regex=False) | scorecard[

@@ -12,7 +12,14 @@ import pandas as pd
 from kpicore import spc
 from kpicore.periods import is_quarter_end, window
 from kpicore.reports import explorer
-from kpicore.rules import comparators_in_force, evaluate, headline, suggested_group, targets_in_force
+from kpicore.rules import (
+    comparators_in_force,
+    evaluate,
+    headline,
+    judge_change,
+    suggested_group,
+    targets_in_force,
+)
 from kpicore.snapshot import Snapshot
 from kpicore.vocab import Band, Unit
 
@@ -21,11 +28,13 @@ LEADING_COLUMNS = [
 ]
 """Columns before the months, in the order DESIGN.md section 4 fixes."""
 TRAILING_COLUMNS = [
-    "comparator_note", "suggested_performance_group", "status", "status_period", "variation", "assurance",
+    "trend", "comparator_note", "suggested_performance_group", "status", "status_period", "variation", "assurance",
 ]
 """Columns after the specified ones: where the comparator comes from, the suggested
 group where none is recorded, the headline status with the period it is at, and the
-SPC variation and assurance icons as at the period (blank under 13 points)."""
+SPC variation and assurance icons as at the period (blank under 13 points). ``trend`` says whether
+the period's move (``dot``) is ``improving``, ``worsening`` or ``no change`` for the measure's polarity
+(an ``↑`` on a lower-is-better measure is worsening; blank without a change)."""
 
 
 def latest_period(snapshot: Snapshot) -> str:
@@ -71,6 +80,7 @@ def build(
         comparator["comparator_value"].notna(), comparator["comparator_label"]
     )
     out = out.join(month_bands)
+    out["trend"] = judge_change(out["change"], out["dot"], table["polarity"])
     out["comparator_note"] = comparator["comparator_label"].where(comparator["comparator_value"].notna())
     out["suggested_performance_group"] = suggested_group(status["band"]).where(
         out["performance_group"].isna()
