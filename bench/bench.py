@@ -51,16 +51,46 @@ def _scorecard(db: str) -> int:
 
 
 def _scorecard_floor(db: str) -> int:
+    """Every stored figure read (the scorecard's SPC columns depend on each measure's whole history),
+    the catalogue read, and the 13-month window written as CSV."""
     connection = sqlite3.connect(db)
-    (latest,) = connection.execute("SELECT max(period) FROM observation_versions").fetchone()
+    rows = connection.execute("SELECT measure_id, period, value FROM observation_versions").fetchall()
+    for table in ("measures", "targets", "comparators", "areas"):
+        connection.execute(f"SELECT * FROM {table}").fetchall()
+    latest = max(period for _, period, _ in rows)
     year, month = int(latest[:4]), int(latest[5:])
     first = f"{year - 1 if month < 12 else year:04d}-{(month % 12) + 1:02d}"
-    rows = connection.execute(
-        "SELECT measure_id, period, value FROM observation_versions WHERE period BETWEEN ? AND ?", (first, latest)
-    ).fetchall()
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows(row for row in rows if first <= row[1] <= latest)
     return len(buffer.getvalue())
+
+
+def _command_work(product: list[str], start_up: list[str]) -> int:
+    """Microseconds of a command's work: its wall time less the wall time of ``start_up`` (medians of 3)."""
+    def wall(command: list[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        return time.perf_counter() - start
+
+    runs = [(wall(product), wall(start_up)) for _ in range(3)]
+    return int(max(statistics.median(p for p, _ in runs) - statistics.median(s for _, s in runs), 0) * 1e6)
+
+
+def _scorecard_command(db: str) -> int:
+    """``python -m kpicore scorecard`` less ``python -m kpicore --help`` (the issue's measure of its work)."""
+    output = str(Path(db).with_suffix(".scorecard.csv"))
+    return _command_work(
+        [sys.executable, "-m", "kpicore", "--db", db, "scorecard", "--output", output],
+        [sys.executable, "-m", "kpicore", "--help"],
+    )
+
+
+FLOOR_SCRIPT = f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import bench; bench._scorecard_floor(sys.argv[1])"
+
+
+def _scorecard_command_floor(db: str) -> int:
+    """The floor as a command too: Python started, ``_scorecard_floor`` run, less ``python -c pass``."""
+    return _command_work([sys.executable, "-c", FLOOR_SCRIPT, db], [sys.executable, "-c", "pass"])
 
 
 def _load(db: str) -> int:
@@ -159,6 +189,36 @@ def _page(db: str) -> int:
     return int(seconds * 1e6)
 
 
+PAGES = ("overview", "scorecard", "explorer", "about", "submit", "upload", "returns", "history", "users", "locks",
+         "catalogue")
+
+
+def _pages(db: str) -> dict:
+    """Every page's script run in AppTest with warm caches (the first run fills them), as the local
+    administrator: seconds per page, medians of 3 warm runs."""
+    import logging
+
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    os.environ["KPI_DB"] = db
+    os.environ["KPI_LOCAL_MODE"] = "1"
+    seconds = {}
+    for name in PAGES:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+        at.switch_page(f"pages/{name}.py")
+        at.run()
+        if at.exception:
+            raise SystemExit(f"the {name} page failed: {at.exception}")
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            at.run()
+            runs.append(time.perf_counter() - start)
+        seconds[name] = statistics.median(runs)
+    return seconds
+
+
 def _server(db: str):
     """``streamlit run`` on a free port against ``db``, in local mode; (process, url) once healthy."""
     import socket
@@ -246,6 +306,7 @@ def _startup_floor() -> int:
 CASES = {
     "startup": (_startup, _startup_floor),
     "scorecard": (_scorecard, _scorecard_floor),
+    "command": (_scorecard_command, _scorecard_command_floor),
     "load": (_load, _all_rows_floor),
     "spc": (_spc, _all_rows_floor),
     "import": (_import, _import_floor),
@@ -253,6 +314,7 @@ CASES = {
     "init": (_init, _init_floor),
     "page": (_page, _scorecard_floor),
     "browser": (_browser, _scorecard_floor),
+    "pages": (_pages, _scorecard_floor),
 }
 
 
@@ -264,16 +326,18 @@ def child(case: str, floor: bool, args: list[str]) -> None:
     import importlib
 
     function = CASES[case][1 if floor else 0]
-    for module in () if floor else PRELOAD:
+    for module in () if floor or case == "command" else PRELOAD:
         importlib.import_module(module)
     start = time.perf_counter()
     result = function(*args)
     seconds = time.perf_counter() - start
     extra = {}
-    if case == "page" and not floor:
-        seconds = result / 1e6  # the warm run only
+    if case == "page" and not floor or case == "command":
+        seconds = result / 1e6  # the warm run only; a command's work less its start-up
     if case == "browser" and not floor:
         extra, seconds = result, result["first"]
+    if case == "pages" and not floor:
+        extra, seconds = result, max(result.values())
     print(json.dumps({"seconds": seconds, "extra": extra}))
 
 
@@ -377,10 +441,37 @@ def region(folder: Path) -> list[tuple[Dataset, dict]]:
         f"region, months from {HISTORY_FROM} only", folder / "recent",
         {**tables, "observations": observations[observations["period"] >= HISTORY_FROM]},
     )
+    short_tables = demo_dataset(REGION["measures"], 13, REGION["seed"], REGION["end"])
+    short = Dataset(f"region, 13 months only ({REGION['measures']:,} measures)", folder / "short", short_tables)
     return [
         (whole, {"return": return_file(tables, RETURN_MONTH, folder / "region-return.csv")}),
+        (short, {"return_only": return_file(short_tables, RETURN_MONTH, folder / "short-return.csv")}),
         (recent, {"import": history}),
     ]
+
+
+GROWTH_SIZES = (100, 500, 1000, 2000)
+GROWTH_CASES = ("load", "scorecard", "command", "spc", "page", "return")
+
+
+def growth(folder: Path, repeat: int) -> str:
+    """How each cost grows with the number of measures (120 months each): a markdown table of seconds."""
+    from kpicore.files.demo import demo_dataset
+
+    seconds: dict[str, dict[int, float]] = {case: {} for case in GROWTH_CASES}
+    for size in GROWTH_SIZES:
+        tables = demo_dataset(size, REGION["months"], REGION["seed"], REGION["end"])
+        dataset = Dataset(f"{size} measures", folder / f"growth-{size}", tables)
+        files = {"return": return_file(tables, RETURN_MONTH, folder / f"growth-{size}-return.csv")}
+        for case, args_for_run in cases_for(dataset, files):
+            if case in GROWTH_CASES:
+                seconds[case][size] = measure(case, args_for_run, repeat)["seconds"]
+                print(f"  growth: {case} at {size} measures done", file=sys.stderr)
+    header = "| case | " + " | ".join(f"{n:,} measures" for n in GROWTH_SIZES) + " |"
+    lines = [header, "|---|" + "---:|" * len(GROWTH_SIZES)]
+    for case in GROWTH_CASES:
+        lines.append(f"| {DESCRIPTIONS[case]} | " + " | ".join(f"{seconds[case][n]:.3f} s" for n in GROWTH_SIZES) + " |")
+    return "\n".join(lines)
 
 
 def cases_for(dataset: Dataset, files: dict) -> list[tuple[str, object]]:
@@ -388,14 +479,18 @@ def cases_for(dataset: Dataset, files: dict) -> list[tuple[str, object]]:
     read_only = lambda: [str(dataset.db)]  # noqa: E731
     if "import" in files:
         return [("import", lambda: [dataset.copy(), str(files["import"])])]
+    if "return_only" in files:
+        return [("return", lambda: [dataset.copy(), str(files["return_only"])])]
     return [
         ("startup", lambda: []),
         ("init", lambda: [str(dataset.folder / f"init-{time.monotonic_ns()}.sqlite"), str(dataset.data)]),
         ("load", read_only),
         ("scorecard", read_only),
+        ("command", read_only),
         ("spc", read_only),
         ("page", read_only),
         ("browser", read_only),
+        *([("pages", read_only)] if "shipped" in dataset.name else []),
         ("return", lambda: [dataset.copy(), str(files["return"])]),
     ]
 
@@ -413,11 +508,13 @@ DESCRIPTIONS = {
     "init": "`init`: validate the dataset and write a new database",
     "load": "`store.load`: the snapshot every page reads",
     "scorecard": "scorecard assembly: load, rules, SPC, CSV (the `scorecard` command's work)",
+    "command": "`python -m kpicore scorecard` less `python -m kpicore --help` (floor: its script less `python -c pass`)",
     "spc": "batch SPC over every measure (load included)",
     "page": "the Scorecard page's script run, warm caches (AppTest)",
     "browser": "the Scorecard page's first load on a new server, in headless Chromium",
     "import": "import the history file (parse, validate, write with history)",
     "return": "import a month's return",
+    "pages": "the slowest page's script run, warm caches (AppTest; every page below)",
 }
 
 
@@ -441,6 +538,14 @@ def report(results: list[dict], markdown: Path | None) -> None:
                 f"{e['alone']:.1f} s; ten sessions at once {e['ten_median']:.1f} s each (median), slowest "
                 f"{e['ten_max']:.1f} s = {e['ten_max'] / e['alone']:.1f}x one alone; server peak {e['server_peak']:.0f} MiB."
             )
+        if r["case"] == "pages":
+            lines.append(f"\n{r['data']}, every page's warm script run (AppTest): " + ", ".join(
+                f"{name} {seconds:.2f} s" for name, seconds in r["extra"].items()) + ".")
+    returns = {r["data"]: r["seconds"] for r in results if r["case"] == "return"}
+    if len(returns) == 3:
+        (_, small), (long_name, long), (short_name, short) = returns.items()
+        lines.append(f"\nA month's return: {long:.3f} s into {long_name} against {short:.3f} s into {short_name} = "
+                     f"{long / short:.2f}x (its cost does not grow with the history when this stays near 1).")
     text = "\n".join(lines)
     print(text)
     if markdown:
@@ -455,6 +560,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="the shipped data only")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument("--growth", action="store_true", help="only: how each cost grows from 100 to 2,000 measures")
+    parser.add_argument("--cases", help="only these cases, comma-separated (e.g. scorecard,command,return)")
     parser.add_argument("--child")
     parser.add_argument("--timed")
     parser.add_argument("--floor", action="store_true")
@@ -467,9 +574,13 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
+        if args.growth:
+            return print(f"Machine: {machine()}. Medians of {args.repeat}; 120 months each.\n\n" + growth(folder, args.repeat))
         data = shipped(folder) + ([] if args.quick else region(folder))
         for dataset, files in data:
             for case, args_for_run in cases_for(dataset, files):
+                if args.cases and case not in args.cases.split(","):
+                    continue
                 started = time.perf_counter()
                 result = measure(case, args_for_run, 1 if case == "browser" else args.repeat)
                 results.append({"data": dataset.name, **result})
