@@ -48,10 +48,9 @@ def _segments(
         span = len(distinct) + 1
         keys = measures.astype(np.int64) * span + periods
         at = np.searchsorted(keys, measure.astype(np.int64) * span + month, side="left")
-        inside = (measure >= 0) & (at < measures.size)
-        at = at[inside]
-        at = at[(measures[at] == measure[inside]) & ~starts[at]]
-        starts[at] = True
+        # The first row on or after the month; when the measure has none there (or is unknown) that
+        # is the next measure's first row, or the end: already a start, or nothing.
+        starts[at[at < measures.size]] = True
     return np.cumsum(starts) - 1
 
 
