@@ -90,11 +90,11 @@ def in_force(frame: pd.DataFrame, dated: pd.DataFrame, columns: list[str]) -> pd
     rows, entries = _measure_codes(frame["measure_id"], dated["measure_id"])
     row_keys = _month_keys(rows, frame["period"])
     dated_keys = _month_keys(entries, dated["from_period"])
-    order = np.argsort(dated_keys, kind="stable")
-    found = np.searchsorted(dated_keys[order], row_keys, side="right") - 1
-    chosen = order[np.maximum(found, 0)] if len(order) else np.zeros(len(frame), dtype=np.intp)
-    same_measure = (found >= 0) & (entries[chosen] == rows if len(order) else False)
-    picked = dated[columns].reset_index(drop=True).reindex(np.where(same_measure, chosen, -1))
+    order = np.concatenate([[-1], np.argsort(dated_keys, kind="stable")])  # -1: before every entry
+    sorted_keys = np.concatenate([[-1], dated_keys[order[1:]]])
+    found = np.searchsorted(sorted_keys, row_keys, side="right") - 1
+    same_measure = (found > 0) & (sorted_keys[found] // _MONTH_SPAN == rows)
+    picked = dated[columns].reset_index(drop=True).reindex(np.where(same_measure, order[found], -1))
     return frame.assign(**{column: picked[column].array for column in columns})
 
 
