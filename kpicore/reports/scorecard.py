@@ -64,7 +64,8 @@ def build(
     if area:
         measures = measures[measures["area_id"] == area]
     evaluated = evaluate(snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings)
-    evaluated = evaluated[evaluated["measure_id"].isin(measures["measure_id"])]
+    shown = evaluated["measure_id"].isin(measures["measure_id"])
+    evaluated = evaluated if shown.all() else evaluated[shown]
     in_window = evaluated[evaluated["period"].isin(periods)]
     values, month_bands = _months(in_window, measures["measure_id"], periods)
     from_targets = _targets_at(snapshot, measures["measure_id"], period)

@@ -38,8 +38,8 @@ def current_figures(versions: pd.DataFrame) -> pd.DataFrame:
     latest version, unless that version withdrew it (no value). The rows of the ``observations`` view
     that have a value, in (measure_id, period) order, numbered from 0."""
     measure_id, period = versions["measure_id"], versions["period"]
-    latest = measure_id.ne(measure_id.shift(-1)) | period.ne(period.shift(-1))
-    return versions[latest & versions["value"].notna()].reset_index(drop=True)
+    current = (measure_id.ne(measure_id.shift(-1)) | period.ne(period.shift(-1))) & versions["value"].notna()
+    return versions if current.all() else versions[current].reset_index(drop=True)
 
 
 def load(path: Path | str | None = None) -> Snapshot:
