@@ -81,22 +81,50 @@ def in_force(frame: pd.DataFrame, dated: pd.DataFrame, columns: list[str]) -> pd
     and ``columns``. A row applies from its period until the next one of the same measure;
     before the first there is none (NaN). This is the one rule for every effective-dated
     part of the catalogue: targets and tolerances, comparators.
+
+    Vectorised over every measure at once: each row and each dated row is a key (measure
+    code, month), and the row in force is the last dated key not after the row's key, found
+    by one binary search over the sorted dated keys, kept when it is of the same measure.
     """
-    # Ids as one dtype on both sides: an empty table (a council with no comparators yet) reads as object.
-    left = frame.assign(_month=month_indices(frame["period"]), _id=frame["measure_id"].astype(str))
-    left = left.reset_index(names="_row")
-    right = dated.assign(_month=month_indices(dated["from_period"]), _id=dated["measure_id"].astype(str))
-    right = right[["_id", "_month", *columns]]
-    merged = pd.merge_asof(
-        left.sort_values("_month"),
-        right.sort_values("_month"),
-        on="_month",
-        by="_id",
-        direction="backward",
-    )
-    merged = merged.set_index("_row").sort_index()
-    merged.index = frame.index
-    return merged.drop(columns=["_month", "_id"])
+    # Ids compared as text on both sides: an empty table (a council with no comparators yet) reads as object.
+    rows, entries = _measure_codes(frame["measure_id"], dated["measure_id"])
+    row_keys = _month_keys(rows, frame["period"])
+    dated_keys = _month_keys(entries, dated["from_period"])
+    order = np.concatenate([[-1], np.argsort(dated_keys, kind="stable")])  # -1: before every entry
+    sorted_keys = np.concatenate([[-1], dated_keys[order[1:]]])
+    found = np.searchsorted(sorted_keys, row_keys, side="right") - 1
+    same_measure = (found > 0) & (sorted_keys[found] // _MONTH_SPAN == rows)
+    picked = dated[columns].reset_index(drop=True).reindex(np.where(same_measure, order[found], -1))
+    return frame.assign(**{column: picked[column].array for column in columns})
+
+
+_MONTH_SPAN = 12 * 10_000
+"""More months than any period ``0000-01`` to ``9999-12`` holds: a measure code times this plus a
+month index is one sortable integer key per measure and month."""
+
+
+def _measure_codes(*ids: pd.Series) -> list[np.ndarray]:
+    """One integer code per distinct measure id (compared as text), shared by every series given."""
+    joined = pd.concat([series.astype(str) for series in ids], ignore_index=True)
+    codes = pd.factorize(joined)[0]
+    return np.split(codes, np.cumsum([len(series) for series in ids])[:-1])
+
+
+def _months(periods: pd.Series) -> np.ndarray:
+    """``periods.month_indices`` of every period, worked out once per distinct period."""
+    codes, distinct = pd.factorize(periods, use_na_sentinel=False)
+    return month_indices(pd.Series(distinct)).to_numpy(dtype=np.int64)[codes]
+
+
+def _month_keys(codes: np.ndarray, periods: pd.Series) -> np.ndarray:
+    """One integer per (measure code, period) that sorts by measure, then month."""
+    return codes.astype(np.int64) * _MONTH_SPAN + _months(periods)
+
+
+def _lookup(values: pd.Series, mapping: dict) -> np.ndarray:
+    """``values.map(mapping)`` as floats (NaN where unmapped), looked up once per distinct value."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return np.array([mapping.get(value, np.nan) for value in distinct], dtype=float)[codes]
 
 
 def targets_in_force(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
@@ -115,14 +143,16 @@ def comparators_in_force(frame: pd.DataFrame, comparators: pd.DataFrame) -> pd.D
 
 def previous_values(frame: pd.DataFrame, frequency: pd.Series) -> pd.Series:
     """Each row's value one period earlier (previous month, or previous quarter); NaN if missing."""
-    step = frequency.map({f.value: f.step_months for f in Frequency})
-    month = month_indices(frame["period"])
-    lookup = pd.Series(
-        frame["value"].to_numpy(),
-        index=pd.MultiIndex.from_arrays([frame["measure_id"], month]),
-    )
-    keys = pd.MultiIndex.from_arrays([frame["measure_id"], month - step])
-    return pd.Series(lookup.reindex(keys).to_numpy(), index=frame.index)
+    step = _lookup(frequency, {f.value: f.step_months for f in Frequency})
+    (measures,) = _measure_codes(frame["measure_id"])
+    month = _months(frame["period"])
+    index = pd.Index(measures.astype(np.int64) * _MONTH_SPAN + month)
+    if not index.is_unique:
+        raise ValueError("a measure has more than one row for the same period")
+    earlier_month = month - np.nan_to_num(step, nan=_MONTH_SPAN).astype(np.int64)
+    earlier = index.get_indexer(np.where(earlier_month >= 0, measures * _MONTH_SPAN + earlier_month, -1))
+    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)
+    return pd.Series(np.where(earlier >= 0, values[earlier], np.nan), index=frame.index)
 
 
 def direction_of_travel(change: pd.Series, threshold: pd.Series | float = 1.0) -> pd.Series:
@@ -144,22 +174,21 @@ def bands(frame: pd.DataFrame, settings: Settings = Settings()) -> pd.Series:
     them, skipping months without a value). Rows with a NaN value are ``no_data``;
     a value without a target, or of a neutral measure, is ``no_target``.
     """
-    frame = frame.sort_values(["measure_id", "period"])
-    sign = frame["polarity"].map({p.value: float(p.sign) if p.sign else np.nan for p in Polarity})
-    value, target, tolerance = frame["value"], frame["target"], frame["tolerance"]
+    sign = _lookup(frame["polarity"], {p.value: float(p.sign) if p.sign else np.nan for p in Polarity})
+    value, target, tolerance = (frame[c].to_numpy(dtype=float, na_value=np.nan) for c in ("value", "target", "tolerance"))
     better_by = (sign * (value - target)).round(_PRECISION)
     gap = (sign * (target - tolerance)).round(_PRECISION)
     inside_tolerance = (sign * (value - tolerance)).round(_PRECISION) >= 0
-    assumed_gap = gap.fillna(settings.default_tolerance * target.abs())
+    assumed_gap = np.where(np.isnan(gap), settings.default_tolerance * np.abs(target), gap)
 
-    has_value = value.notna()
-    judged = has_value & target.notna() & sign.notna()
+    has_value = ~np.isnan(value)
+    judged = has_value & ~np.isnan(target) & ~np.isnan(sign)
     met = judged & (better_by >= 0)
-    within = judged & ~met & tolerance.notna() & inside_tolerance
+    within = judged & ~met & ~np.isnan(tolerance) & inside_tolerance
     worse = judged & ~met & ~within
     beyond_margin = worse & (better_by < -(settings.significance_margin * assumed_gap).round(_PRECISION))
 
-    persistent = _worse_in_each_of_latest(worse, frame["measure_id"], has_value, settings.persistence)
+    persistent = _worse_in_each_of_latest(worse, frame, has_value, settings.persistence)
     result = np.select(
         [~has_value, ~judged, met, within, worse & (beyond_margin | persistent)],
         [Band.NO_DATA, Band.NO_TARGET, Band.MET, Band.WITHIN_TOLERANCE, Band.SIGNIFICANTLY_WORSE],
@@ -168,24 +197,34 @@ def bands(frame: pd.DataFrame, settings: Settings = Settings()) -> pd.Series:
     return pd.Series(result, index=frame.index, dtype=str).sort_index()
 
 
-def _worse_in_each_of_latest(
-    worse: pd.Series, measure_id: pd.Series, reported: pd.Series, periods: int
-) -> pd.Series:
+def _history_order(frame: pd.DataFrame) -> np.ndarray:
+    """The positions of ``frame``'s rows in (measure_id, period) order, by integer codes sorted as the text."""
+    measures = pd.factorize(frame["measure_id"], sort=True)[0]
+    periods = pd.factorize(frame["period"], sort=True)[0]
+    return np.lexsort((periods, measures))
+
+
+def _worse_in_each_of_latest(worse: np.ndarray, frame: pd.DataFrame, reported: np.ndarray, periods: int) -> np.ndarray:
     """True where a row and the measure's ``periods - 1`` reported rows before it are all worse.
 
-    Rows are sorted by measure and period; rows without a value are skipped, not
+    Rows are taken in (measure, period) order; rows without a value are skipped, not
     counted as breaks. A running total of worse rows differenced over ``periods``
     rows gives the count in each window without a Python loop per measure.
     """
-    kept = worse[reported].astype(int).to_numpy()
-    group = measure_id[reported].to_numpy()
-    position = pd.Series(group).groupby(group, sort=False).cumcount().to_numpy()
-    total = np.concatenate([[0], np.cumsum(kept)])
+    order = _history_order(frame)
+    order = order[reported[order]]
+    kept = worse[order].astype(int)
+    group = pd.factorize(frame["measure_id"])[0][order]
+    first_of_group = np.ones(len(group), dtype=bool)
+    first_of_group[1:] = group[1:] != group[:-1]
     index = np.arange(len(kept))
+    position = index - np.maximum.accumulate(np.where(first_of_group, index, 0)) if len(kept) else index
+    total = np.concatenate([[0], np.cumsum(kept)])
     start = np.maximum(index + 1 - periods, 0)
     in_window = total[index + 1] - total[start]
-    result = (position >= periods - 1) & (in_window == periods)
-    return pd.Series(result, index=worse.index[reported]).reindex(worse.index, fill_value=False)
+    result = np.zeros(len(worse), dtype=bool)
+    result[order] = (position >= periods - 1) & (in_window == periods)
+    return result
 
 
 def band_rules(settings: Settings = Settings()) -> dict[Band, str]:
@@ -233,14 +272,16 @@ def evaluate(
     catalogue = measures.set_index("measure_id")
     frame = observations[observations["value"].notna()].reset_index(drop=True)
     frame = targets_in_force(frame[["measure_id", "period", "value"]], targets)
-    frame["polarity"] = frame["measure_id"].map(catalogue["polarity"])
-    frequency = frame["measure_id"].map(catalogue["frequency"])
-    frame["previous_value"] = previous_values(frame, frequency)
+    position = catalogue.index.get_indexer(frame["measure_id"])
+
+    def of_measure(column: str) -> pd.Series:
+        return pd.Series(catalogue[column].array.take(position, allow_fill=True), index=frame.index)
+
+    frame["polarity"] = of_measure("polarity")
+    frame["previous_value"] = previous_values(frame, of_measure("frequency"))
     frame["change"] = frame["value"] - frame["previous_value"]
     frame["distance"] = frame["value"] - frame["target"]
-    frame["dot"] = direction_of_travel(
-        frame["change"], frame["measure_id"].map(catalogue["dot_threshold"])
-    )
+    frame["dot"] = direction_of_travel(frame["change"], of_measure("dot_threshold"))
     frame["band"] = bands(frame, settings)
     return frame
 
@@ -274,8 +315,9 @@ def headline(evaluated: pd.DataFrame, as_at: str) -> pd.DataFrame:
     """Each measure's band at its latest reported period up to ``as_at``, with that period.
 
     A quarterly value therefore stands until the next quarter. Measures with no
-    figure up to ``as_at`` are absent.
+    figure up to ``as_at`` are absent. Rows are in order of that period.
     """
-    upto = evaluated[evaluated["period"] <= as_at].sort_values("period")
-    latest = upto.groupby("measure_id").tail(1).set_index("measure_id")
+    upto = evaluated.loc[evaluated["period"] <= as_at, ["measure_id", "period", "value", "band", "target"]]
+    by_period = upto.iloc[np.argsort(pd.factorize(upto["period"], sort=True)[0], kind="stable")]
+    latest = by_period[~by_period["measure_id"].duplicated(keep="last")].set_index("measure_id")
     return latest[["period", "value", "band", "target"]].rename(columns={"period": "status_period"})

@@ -52,7 +52,7 @@ class Snapshot:
         elif self.out_of_range is not None:
             outside = self.out_of_range
         # A frozen dataclass: the split is made once, here, whoever builds the snapshot.
-        object.__setattr__(self, "observations", observations[inside])
+        object.__setattr__(self, "observations", observations if inside.all() else observations[inside])
         object.__setattr__(self, "out_of_range", outside)
 
     def active_measures(self, period: str) -> pd.DataFrame:

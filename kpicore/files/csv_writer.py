@@ -15,9 +15,10 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 
-from kpicore.files.formulas import neutralise_formulas
+from kpicore.files.formulas import neutralise_formula
 
 DELIMITER = ","
 _NEEDS_QUOTES = ("\r", "\n", '"', DELIMITER)
@@ -31,13 +32,28 @@ def write_csv(frame: pd.DataFrame, *, for_spreadsheets: bool = True, bom: bool =
         if frame[column].dtype == bool:
             frame[column] = frame[column].map({True: "true", False: "false"})
     if for_spreadsheets:
-        frame = neutralise_formulas(frame)
-    # pandas formats every field (numbers, blanks); quoted all, they read back exactly as written.
-    formatted = io.StringIO()
-    frame.to_csv(formatted, index=False, lineterminator="\n", float_format=plain_number, quoting=csv.QUOTE_ALL)
-    records = csv.reader(io.StringIO(formatted.getvalue(), newline=""))
-    text = "".join(_record(fields) for fields in records)
+        frame = _neutralised(frame)
+    # Python's csv writer (under pandas) quotes a field holding the delimiter, a quote or a line feed;
+    # only a lone carriage return is left unquoted, so then every field is quoted and quoted again here.
+    text = frame.to_csv(index=False, lineterminator="\n", float_format=plain_number, quoting=csv.QUOTE_MINIMAL)
+    if "\r" in text:
+        formatted = frame.to_csv(index=False, lineterminator="\n", float_format=plain_number, quoting=csv.QUOTE_ALL)
+        records = csv.reader(io.StringIO(formatted, newline=""))
+        text = "".join(_record(fields) for fields in records)
     return text.encode("utf-8-sig" if bom else "utf-8")
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell through ``neutralise_formula``, worked out once per distinct text of a
+    column (``kpicore.files.formulas``, the one home of the rule). Numbers stay numbers, negative ones included."""
+    for column in frame.columns:
+        cells = frame[column]
+        if cells.dtype == object or pd.api.types.is_string_dtype(cells):
+            codes, distinct = pd.factorize(cells)
+            done = np.array([None, *(neutralise_formula(value) for value in distinct)], dtype=object)
+            neutralised = pd.Series(done[codes + 1], index=cells.index, dtype=object).where(codes >= 0, cells)
+            frame[column] = neutralised.infer_objects()  # as ``Series.map`` infers: all-number cells are numbers
+    return frame
 
 
 def _record(fields: list[str]) -> str:

@@ -11,7 +11,6 @@ import pandas as pd
 
 from kpicore import spc
 from kpicore.periods import is_quarter_end, window
-from kpicore.reports import explorer
 from kpicore.rules import (
     comparators_in_force,
     evaluate,
@@ -65,7 +64,8 @@ def build(
     if area:
         measures = measures[measures["area_id"] == area]
     evaluated = evaluate(snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings)
-    evaluated = evaluated[evaluated["measure_id"].isin(measures["measure_id"])]
+    shown = evaluated["measure_id"].isin(measures["measure_id"])
+    evaluated = evaluated if shown.all() else evaluated[shown]
     in_window = evaluated[evaluated["period"].isin(periods)]
     values, month_bands = _months(in_window, measures["measure_id"], periods)
     from_targets = _targets_at(snapshot, measures["measure_id"], period)
@@ -133,8 +133,9 @@ def spc_icons(
 ) -> pd.DataFrame:
     """Each measure's SPC variation and assurance from its whole history up to ``period``.
 
-    One vectorised pass over every measure (``spc.analyse_many``); ``targets`` are
-    those in force at ``period``. Blank under 13 reported points.
+    One vectorised pass over every measure (``spc.analyse_many``), re-based where recorded
+    (``snapshot.rebases``); ``targets`` are those in force at ``period``. Blank under 13 reported
+    points (in the latest group).
     """
     history = snapshot.observations[
         (snapshot.observations["period"] <= period)
@@ -151,23 +152,12 @@ def spc_icons(
         screen_outliers=settings.spc_screen_outliers,
         run_length=settings.spc_run_length,
         trend_length=settings.spc_trend_length,
+        rebase=snapshot.rebases,
     ).reindex(polarity.index)
-    icons = pd.DataFrame(
+    return pd.DataFrame(
         {column: result[column].map(lambda v: None if v is None or pd.isna(v) else str(v)) for column in ("variation", "assurance")},
         index=polarity.index,
     )
-    # The batch path has no re-basing: the few measures with recorded re-bases are analysed one by one.
-    rebases = snapshot.rebases[snapshot.rebases["measure_id"].isin(polarity.index)]
-    for measure_id, periods in rebases.groupby("measure_id")["period"]:
-        figures = history[history["measure_id"] == measure_id].sort_values("period").assign(target=targets.get(measure_id))
-        if figures.empty:
-            continue
-        one = explorer.analyse_measure(figures, polarity[measure_id], periods.tolist(), settings=settings)
-        icons.loc[measure_id] = [
-            None if one.variation is None else str(one.variation),
-            None if one.assurance is None else str(one.assurance),
-        ]
-    return icons
 
 
 def _round(series: pd.Series, decimals: pd.Series) -> pd.Series:

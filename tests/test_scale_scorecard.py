@@ -1,0 +1,95 @@
+"""The fast scorecard path gives the figures the plain definitions give, on a demo region with history.
+
+A demo database (``python -m kpicore demo``) is given revised figures, withdrawn figures, figures
+given again after a withdrawal, and SPC re-bases; then each fast step is held to its plain
+definition: ``store.load`` to the ``observations`` view, the batch SPC icons to ``analyse`` run
+one measure at a time (as the explorer does), and the whole scorecard to the same table built
+from a snapshot read row by row.
+"""
+
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpicore import store
+from kpicore.cli import main
+from kpicore.reports import scorecard
+from kpicore.reports.explorer import analyse_measure
+from kpicore.snapshot import Snapshot
+from kpicore.store.read import OBSERVATION_COLUMNS
+from tests.entry import ADMIN
+
+PERIOD = "2026-08"
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scale") / "region.sqlite"
+    assert main(["--db", str(path), "demo", "--measures", "150", "--months", "48", "--seed", "3", "--end", PERIOD]) == 0
+    with sqlite3.connect(path) as db:
+        columns = "measure_id, period, value, commentary, performance_group, recorded_by, recorded_at, source, reason"
+        later = f"INSERT INTO observation_versions ({columns}) SELECT measure_id, period, {{value}}, {{commentary}}, " \
+                "{group}, 'x@council.gov.uk', '2026-09-01T00:00:00', {source}, 'r' FROM observation_versions WHERE {where}"
+        db.execute(later.format(value="value + 1.5", commentary="'revised'", group="'Poor'", source="'upload'",
+                                where="version_id % 23 = 0"))  # revised
+        db.execute(later.format(value="value - 0.25", commentary="NULL", group="'Good'", source="'upload'",
+                                where="version_id % 69 = 0"))  # revised twice
+        db.execute(later.format(value="NULL", commentary="NULL", group="NULL", source="'withdrawal'",
+                                where="version_id % 41 = 5"))  # withdrawn
+        db.execute(later.format(value="42.0", commentary="NULL", group="NULL", source="'upload'",
+                                where="source = 'withdrawal' AND version_id % 2 = 0"))  # given again
+    months = pd.period_range("2023-06", PERIOD, freq="M").strftime("%Y-%m")
+    rng = np.random.default_rng(8)
+    for measure_id in store.load(path).measures["measure_id"][::3]:
+        for period in rng.choice(months, size=int(rng.integers(1, 3)), replace=False):
+            store.rebase(path, measure_id, str(period), user=ADMIN, reason="a new process")
+    return path
+
+
+def test_load_reads_the_current_figures_of_the_observations_view(region):
+    with sqlite3.connect(region) as db:
+        view = pd.read_sql(
+            f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE value IS NOT NULL ORDER BY measure_id, period",
+            db,
+        )
+        withdrawn = db.execute("SELECT count(*) FROM observations WHERE value IS NULL").fetchone()[0]
+        revised = db.execute("SELECT count(*) FROM observations WHERE source = 'upload'").fetchone()[0]
+    assert withdrawn > 20 and revised > 200  # the cases were really made
+    loaded = store.load(region).observations
+    assert loaded.index.tolist() == list(range(len(view)))
+    pd.testing.assert_frame_equal(loaded, view, check_dtype=False)
+
+
+def test_the_scorecard_icons_are_analyse_run_one_measure_at_a_time(region):
+    snapshot = store.load(region)
+    table = scorecard.build(snapshot, PERIOD).set_index("measure_id")
+    history = snapshot.observations[snapshot.observations["period"] <= PERIOD]
+    polarity = snapshot.measures.set_index("measure_id")["polarity"]
+    rebased = 0
+    for measure_id, figures in history.groupby("measure_id"):
+        periods = snapshot.rebases.loc[snapshot.rebases["measure_id"] == measure_id, "period"].tolist()
+        one = analyse_measure(
+            figures.sort_values("period").assign(target=table.loc[measure_id, "target"]),
+            polarity[measure_id], periods, settings=snapshot.settings,
+        )
+        expected = [None if one.variation is None else str(one.variation), None if one.assurance is None else str(one.assurance)]
+        shown = [None if pd.isna(icon) else icon for icon in table.loc[measure_id, ["variation", "assurance"]]]
+        assert shown == expected, measure_id
+        rebased += bool(periods)
+    assert rebased >= 40
+
+
+def test_the_scorecard_is_the_same_from_a_snapshot_read_row_by_row(region):
+    """The frames built from cursor tuples, and every vectorised rule, give the table that frames
+    built one dictionary per row give (the way ``load`` read before)."""
+    fast = store.load(region)
+    with store.connect(region) as db:
+        def rows(sql: str) -> pd.DataFrame:
+            return pd.DataFrame([dict(row) for row in db.query(sql)])
+        observations = rows("SELECT * FROM observations WHERE value IS NOT NULL ORDER BY measure_id, period")
+    slow = Snapshot(fast.areas, fast.measures, fast.targets, observations[OBSERVATION_COLUMNS], fast.settings,
+                    fast.data_version, fast.rebases, fast.comparators)
+    for period, months in ((PERIOD, 13), ("2025-03", 24)):
+        pd.testing.assert_frame_equal(scorecard.build(fast, period, months), scorecard.build(slow, period, months))
