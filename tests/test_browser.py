@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import openpyxl
 import pytest
@@ -52,20 +53,100 @@ def test_scorecard_deep_link_on_a_fresh_server(shipped_db, page, snapshot):
         expect(navigation).to_be_visible()
         for title in ["Overview", "Scorecard", "Measure explorer", "About", "Data entry"]:
             expect(navigation.get_by_text(title, exact=True)).to_be_visible()
-        expect(page).to_have_title("Children's services performance")
+        expect(page).to_have_title("Scorecard · Children's services performance")
         expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
         for name in RAW_PAGE_NAMES:
             expect(page.get_by_role("link", name=name, exact=True)).to_have_count(0)
         assert page.evaluate("window.rawNavigation") == []
 
 
-@pytest.mark.parametrize(
-    ("path", "heading"),
-    [("/", "Overview"), ("/scorecard", "Scorecard"), ("/explorer", "Measure explorer"), ("/about", "About this dashboard")],
-)
-def test_every_page_loads_without_an_exception(server, page, path, heading):
+# Every URL the app declares to the local administrator: its page's heading, and the browser tab's title.
+PAGES = [
+    ("/", "Overview", "Overview"),
+    ("/overview", "Overview", "Overview"),
+    ("/scorecard", "Scorecard", "Scorecard"),
+    ("/explorer", "Measure explorer", "Measure explorer"),
+    ("/about", "About this dashboard", "About"),
+    ("/submit", "Submit", "Submit"),
+    ("/upload", "Upload", "Upload"),
+    ("/returns", "Returns", "Returns"),
+    ("/history", "History", "History"),
+    ("/users", "Users", "Users"),
+    ("/locks", "Locked months", "Locked months"),
+    ("/catalogue", "Catalogue", "Catalogue"),
+]
+
+
+@pytest.mark.parametrize(("path", "heading", "title"), PAGES)
+def test_every_page_loads_without_an_exception(server, page, path, heading, title):
+    """Each declared URL opens its page (``/overview`` too, not "Page not found"), with its own tab title."""
     open_page(page, server + path)
     expect(page.get_by_role("heading", name=heading).first).to_be_visible()
+    expect(page).to_have_title(f"{title} · Children's services performance")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+def test_the_navigation_links_the_overview_at_its_own_url(server, page):
+    open_page(page, f"{server}/scorecard")
+    overview = page.get_by_test_id("stTopNav").get_by_role("link", name="Overview")
+    expect(overview).to_have_attribute("href", f"{server}/overview")
+    overview.click()
+    expect(page.get_by_role("heading", name="Overview").first).to_be_visible()
+    expect(page).to_have_url(f"{server}/overview")
+    expect(page.get_by_test_id("stTopNav").locator("[aria-current=page]")).to_have_text(re.compile("Overview$"))
+
+
+def test_no_request_leaves_the_machine(server, browser):
+    """Every request of every page, the favicon's included, goes to the app's own host: a council
+    network with no internet loses nothing (a Material-icon favicon came from a font host)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    requested: list[str] = []
+    try:
+        page = context.new_page()
+        page.errors = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("websocket", lambda socket: requested.append(socket.url))
+        for path in ["/", "/scorecard", "/explorer", "/about", "/submit"]:
+            open_page(page, server + path)
+            expect(page.locator("link[rel~=icon]").first).to_have_attribute("href", re.compile(r"^(/|http://127\.0\.0\.1:)"))
+        icon = page.locator("link[rel~=icon]").first.get_attribute("href")
+        assert page.request.get(urljoin(server, icon)).body()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        context.close()
+    hosts = {urlsplit(url).hostname for url in requested if urlsplit(url).scheme not in ("data", "blob")}
+    assert hosts == {"127.0.0.1"}, sorted(url for url in requested if urlsplit(url).hostname != "127.0.0.1")
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2.2 contrast ratio of two CSS ``rgb(...)``/``rgba(...)`` colours (alpha ignored: both are solid here)."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"[\d.]+", colour)[:3]]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted([luminance(first), luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+FOCUS = """() => {
+    const e = document.activeElement, s = getComputedStyle(e);
+    return {text: e.innerText, style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor};
+}"""
+
+
+def test_keyboard_focus_is_seen_on_every_control_of_the_navigation(server, page):
+    """WCAG 2.4.7 and 1.4.11: a solid ring of 3:1 or more on white round whatever has the keyboard's focus
+    ("Data entry" in the navigation had a ring of 1.48:1)."""
+    open_page(page, f"{server}/")
+    seen = {}
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS)
+        seen[focus["text"].strip().split("\n")[-1]] = focus
+    assert {"Overview", "Scorecard", "Measure explorer", "About", "Data entry"} <= set(seen)
+    for name in ["Overview", "Scorecard", "Data entry"]:
+        ring = seen[name]
+        assert ring["style"] == "solid" and ring["width"] >= 2, (name, ring)
+        assert contrast(ring["colour"], "rgb(255, 255, 255)") >= 3, (name, ring)
 
 
 def test_filter_through_the_url(server, page):
