@@ -91,7 +91,7 @@ def test_the_chart_has_a_title_and_a_description(snapshot):
     assert spec["title"]["text"] == "Utilisation of available in-house Foster placement capacity"
     assert spec["description"] == (
         "Line chart of Utilisation of available in-house Foster placement capacity (Stability and Permanence), "
-        "by month from Nov-21 to Nov-22. Latest: 87.0%, within tolerance of target (target 90.0%); change -4.9 pts; "
+        "by month from Nov-21 to Nov-22. Latest, Nov-22: 87.0%, within tolerance of target (target 90.0%); change -4.9 pts; "
         "SPC: special cause concern. 10 months ringed as special cause. Every month's figures are in the Figures table below."
     )
 

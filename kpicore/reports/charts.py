@@ -301,7 +301,7 @@ def summary(history: MeasureHistory) -> str:
     text = _frame(history)
     latest = text.iloc[-1]
     words = f"Line chart of {name} ({drawable(history.area)}), by month from {frame['month'].iloc[0]} to {latest['month']}."
-    words += f" Latest: {latest['point_text'][len(latest['month']) + 2:]}"
+    words += f" Latest, {latest['point_text']}"
     special = int((text["special_cause"] == True).sum())  # noqa: E712
     if special:
         words += f" {special} month{'s' if special > 1 else ''} ringed as special cause."
