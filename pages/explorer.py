@@ -45,7 +45,7 @@ if outside := present.out_of_range_note(snapshot, measure_id):
 
 st.subheader("Chart")
 chart = charts.measure_chart(history)
-st.altair_chart(chart, width="stretch")
+st.altair_chart(chart, width="stretch", theme=None)  # as the PNG download draws it (Streamlit's theme blackens the legend's symbols)
 st.caption(
     "Points: each month's figure, coloured and shaped by its band. Black step line: the target. Shaded yellow: "
     "the tolerance. Grey line: the SPC mean; dashed grey lines: the process limits. Blue dashed line: the comparator "

@@ -88,7 +88,8 @@ def test_each_point_is_named_in_words(snapshot):
 def test_the_chart_has_a_title_and_a_description(snapshot):
     history = measure_history(snapshot, RINGED)
     spec = charts.measure_chart(history).to_dict()
-    assert spec["title"]["text"] == "Utilisation of available in-house Foster placement capacity"
+    # in lines short enough for a phone, not cut short
+    assert spec["title"]["text"] == ["Utilisation of available in-house Foster", "placement capacity"]
     assert spec["description"] == (
         "Line chart of Utilisation of available in-house Foster placement capacity (Stability and Permanence), "
         "by month from Nov-21 to Nov-22. Latest, Nov-22: 87.0%, within tolerance of target (target 90.0%); change -4.9 pts; "

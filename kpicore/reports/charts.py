@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -292,6 +293,15 @@ DRAWS: dict[str, Callable[[pd.DataFrame], bool]] = {
 """Whether each layer has anything to draw for these figures (the same test as the layer's own filter)."""
 
 
+TITLE_WIDTH = 40
+"""Characters a line of the chart's title holds: a long name wraps, rather than being cut short on a phone."""
+
+
+def title_lines(name: str) -> list[str]:
+    """The measure's name as the chart's title, in lines of at most ``TITLE_WIDTH`` characters."""
+    return textwrap.wrap(drawable(name), TITLE_WIDTH) or [""]
+
+
 def summary(history: MeasureHistory) -> str:
     """The chart in one paragraph, its accessible description: what it shows, the months, the latest figure."""
     frame = history.figures
@@ -314,8 +324,13 @@ def measure_chart(history: MeasureHistory, width: int = 760, height: int = 360) 
     unit = Unit(history.measure["unit"])
     plot = Plot(alt.Chart(frame).encode(x=_month_axis(len(frame))), history.measure, unit)
     layers = [layer(plot).properties(name=name) for name, layer in LAYERS.items() if DRAWS[name](frame)]
-    title = alt.Title(drawable(history.measure["name"]), subtitle=drawable(f"{history.area} · {unit.label}"))
-    chart = alt.layer(*layers).properties(width=width, height=height, title=title, description=summary(history))
+    title = alt.Title(title_lines(history.measure["name"]), subtitle=drawable(f"{history.area} · {unit.label}"))
+    # fit-x: the chart fits the page's width; ``height`` is the plotting area's, the legends and axes come on top
+    # (Streamlit's default "fit" squeezes the plot to make room for the two-column legends).
+    autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    chart = alt.layer(*layers).properties(
+        width=width, height=height, title=title, description=summary(history), autosize=autosize
+    )
     return chart.resolve_scale(color="independent", stroke="independent", shape="independent").configure_axis(
         labelColor=INK, titleColor=INK
     ).configure_legend(labelColor=INK, titleColor=INK).configure_title(color=INK, subtitleColor=INK)
