@@ -77,6 +77,38 @@ PAGES = [
 ]
 
 
+# Records, from before the app's first byte, the text and path of every link any navigation ever shows.
+WATCH_NAVIGATION_LINKS = """() => {
+    window.navigationLinks = [];
+    new MutationObserver(() => {
+        for (const a of document.querySelectorAll("[data-testid*=Nav] a, nav a")) {
+            window.navigationLinks.push([a.innerText.trim().split("\\n").pop(), new URL(a.href).pathname]);
+        }
+    }).observe(document, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_only_the_apps_own_navigation_ever_shows_after_a_fresh_start(shipped_db, browser, width):
+    """From the first byte of a first visit to a new server, on a laptop and on a phone (where the
+    navigation folds into a menu): every navigation link is one of the app's pages, by its title
+    and its declared URL; never Streamlit's list of the files in pages/."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        page.errors = []
+        page.add_init_script(f"({WATCH_NAVIGATION_LINKS})()")
+        with streamlit_server(shipped_db) as fresh:
+            open_page(page, f"{fresh}/")
+            expect(page.get_by_role("heading", name="Overview").first).to_be_visible()
+            links = {tuple(link) for link in page.evaluate("window.navigationLinks")}
+    finally:
+        context.close()
+    declared = {(title, path) for path, _, title in PAGES if path != "/"}  # the navigation links /overview
+    assert links and links <= declared, sorted(links - declared)
+    assert not {name for name, _ in links} & set(RAW_PAGE_NAMES)
+
+
 @pytest.mark.parametrize(("path", "heading", "title"), PAGES)
 def test_every_page_loads_without_an_exception(server, page, path, heading, title):
     """Each declared URL opens its page (``/overview`` too, not "Page not found"), with its own tab title."""
