@@ -275,3 +275,18 @@ def test_selecting_a_scorecard_row_opens_it_in_the_explorer(server, page):
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
     page.wait_for_url("**/explorer?measure=repeat-referrals-in-month-previous-referral")
     expect(page.get_by_role("heading", name="Measure explorer")).to_be_visible()
+
+
+def test_keyboard_focus_rings_the_whole_select_box(server, page):
+    """The explorer's Measure selector: the ring goes round the box, solid and 3:1 on white."""
+    open_page(page, f"{server}/explorer")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Measure":
+            break
+    ring = page.evaluate("""() => {
+        const box = document.activeElement.parentElement, s = getComputedStyle(box);
+        return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor, inner: getComputedStyle(document.activeElement).outlineStyle};
+    }""")
+    assert ring["style"] == "solid" and ring["width"] >= 2 and ring["inner"] == "none", ring
+    assert contrast(ring["colour"], "rgb(255, 255, 255)") >= 3, ring

@@ -132,3 +132,9 @@ def test_the_favicon_is_a_local_file():
     assert 'page_icon=str(ASSETS / "favicon.png")' in source and ":material/monitoring:" not in source
     assert (ROOT / "assets" / "favicon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
+
+
+def test_the_stylesheet_survives_st_html_sanitising():
+    """st.html passes its content through DOMPurify, which drops a style element whose text holds
+    markup-like text (an "<input>" in a comment was enough): then no focus ring is drawn at all."""
+    assert "<" not in (ROOT / "assets" / "app.css").read_text(encoding="utf-8")
