@@ -12,15 +12,23 @@ entrypoint.ensure()
 me = identity.current()
 entry.show_flash()
 
-snapshot = data.snapshot()
+st.title("Measure explorer")
+with st.spinner("Loading the measures…"):  # shown while the caches fill (after a start or a change of figures)
+    snapshot = data.snapshot()
 names = dict(zip(snapshot.measures["measure_id"], snapshot.measures["name"]))
 explorer_choice.follow_links(names)
 
-st.title("Measure explorer")
 measure_id = st.selectbox("Measure", list(names), format_func=names.get, key=explorer_choice.KEY)
 explorer_choice.remember(measure_id)
-fixed = st.toggle("Fix the SPC limits on the first 12 months (baseline)", key="explorer_baseline")
-history = data.measure_history(measure_id, 12 if fixed else None)
+fixed = st.toggle(
+    "Fix the SPC limits on the first 12 months (baseline)", key="explorer_baseline",
+    help="SPC (statistical process control) tells routine ups and downs from real change. Its mean and process "
+    "limits normally come from every month shown; with this on they come from the first 12 months only, and "
+    "later months are judged against them.",
+)
+with st.spinner("Loading this measure's figures and chart…"):
+    history = data.measure_history(measure_id, 12 if fixed else None)
+    png = data.chart_png(measure_id, 12 if fixed else None)
 measure = history.measure
 
 left, middle, right = st.columns(3)
@@ -35,14 +43,19 @@ st.caption("Definition: as named; the council's scorecard gives no separate defi
 if outside := present.out_of_range_note(snapshot, measure_id):
     st.warning(outside)
 
+st.subheader("Chart")
 chart = charts.measure_chart(history)
-st.altair_chart(chart, width="stretch")
+st.altair_chart(chart, width="stretch", theme=None)  # as the PNG download draws it (Streamlit's theme blackens the legend's symbols)
 st.caption(
-    "Black step line: target. Shaded: tolerance. Grey line: SPC mean; dashed grey: process limits. "
-    "Blue dashed: the comparator in force each month. Rings: special cause (blue improvement, orange concern). ✎: commentary."
+    "Points: each month's figure, coloured and shaped by its band. Black step line: the target. Shaded yellow: "
+    "the tolerance. Grey line: the SPC mean; dashed grey lines: the process limits. Blue dashed line: the comparator "
+    "in force each month. Rings round a point: special cause, blue circle for improvement, orange square for "
+    "concern, purple triangle for higher or lower (neither). ✎: commentary. Point at a month for its figures; "
+    "every month is also in the Figures table below."
 )
-for note in explorer.spc_notes(history):
-    st.markdown(f"- {note}")
+if notes := explorer.spc_notes(history):
+    st.subheader("SPC signals")
+    st.markdown("\n".join(f"- {note}" for note in notes))
 rebase.controls(me, history)
 withdraw.controls(me, snapshot, measure_id)
 
@@ -54,8 +67,7 @@ left.download_button(
     file_name=f"{measure_id}.csv", mime="text/csv", key="download_measure_csv",
 )
 right.download_button(
-    "Download chart (PNG)", data.chart_png(measure_id, 12 if fixed else None), file_name=f"{measure_id}.png", mime="image/png",
-    key="download_measure_png",
+    "Download chart (PNG)", png, file_name=f"{measure_id}.png", mime="image/png", key="download_measure_png",
 )
 
 st.subheader("Every version of these figures")

@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import openpyxl
 import pytest
@@ -52,20 +53,132 @@ def test_scorecard_deep_link_on_a_fresh_server(shipped_db, page, snapshot):
         expect(navigation).to_be_visible()
         for title in ["Overview", "Scorecard", "Measure explorer", "About", "Data entry"]:
             expect(navigation.get_by_text(title, exact=True)).to_be_visible()
-        expect(page).to_have_title("Children's services performance")
+        expect(page).to_have_title("Scorecard · Children's services performance")
         expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
         for name in RAW_PAGE_NAMES:
             expect(page.get_by_role("link", name=name, exact=True)).to_have_count(0)
         assert page.evaluate("window.rawNavigation") == []
 
 
-@pytest.mark.parametrize(
-    ("path", "heading"),
-    [("/", "Overview"), ("/scorecard", "Scorecard"), ("/explorer", "Measure explorer"), ("/about", "About this dashboard")],
-)
-def test_every_page_loads_without_an_exception(server, page, path, heading):
+# Every URL the app declares to the local administrator: its page's heading, and the browser tab's title.
+PAGES = [
+    ("/", "Overview", "Overview"),
+    ("/overview", "Overview", "Overview"),
+    ("/scorecard", "Scorecard", "Scorecard"),
+    ("/explorer", "Measure explorer", "Measure explorer"),
+    ("/about", "About this dashboard", "About"),
+    ("/submit", "Submit", "Submit"),
+    ("/upload", "Upload", "Upload"),
+    ("/returns", "Returns", "Returns"),
+    ("/history", "History", "History"),
+    ("/users", "Users", "Users"),
+    ("/locks", "Locked months", "Locked months"),
+    ("/catalogue", "Catalogue", "Catalogue"),
+]
+
+
+# Records, from before the app's first byte, the text and path of every link any navigation ever shows.
+WATCH_NAVIGATION_LINKS = """() => {
+    window.navigationLinks = [];
+    new MutationObserver(() => {
+        for (const a of document.querySelectorAll("[data-testid*=Nav] a, nav a")) {
+            window.navigationLinks.push([a.innerText.trim().split("\\n").pop(), new URL(a.href).pathname]);
+        }
+    }).observe(document, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_only_the_apps_own_navigation_ever_shows_after_a_fresh_start(shipped_db, browser, width):
+    """From the first byte of a first visit to a new server, on a laptop and on a phone (where the
+    navigation folds into a menu): every navigation link is one of the app's pages, by its title
+    and its declared URL; never Streamlit's list of the files in pages/."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        page.errors = []
+        page.add_init_script(f"({WATCH_NAVIGATION_LINKS})()")
+        with streamlit_server(shipped_db) as fresh:
+            open_page(page, f"{fresh}/")
+            expect(page.get_by_role("heading", name="Overview").first).to_be_visible()
+            links = {tuple(link) for link in page.evaluate("window.navigationLinks")}
+    finally:
+        context.close()
+    declared = {(title, path) for path, _, title in PAGES if path != "/"}  # the navigation links /overview
+    assert links and links <= declared, sorted(links - declared)
+    assert not {name for name, _ in links} & set(RAW_PAGE_NAMES)
+
+
+@pytest.mark.parametrize(("path", "heading", "title"), PAGES)
+def test_every_page_loads_without_an_exception(server, page, path, heading, title):
+    """Each declared URL opens its page (``/overview`` too, not "Page not found"), with its own tab title."""
     open_page(page, server + path)
     expect(page.get_by_role("heading", name=heading).first).to_be_visible()
+    expect(page).to_have_title(f"{title} · Children's services performance")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+def test_the_navigation_links_the_overview_at_its_own_url(server, page):
+    open_page(page, f"{server}/scorecard")
+    overview = page.get_by_test_id("stTopNav").get_by_role("link", name="Overview")
+    expect(overview).to_have_attribute("href", f"{server}/overview")
+    overview.click()
+    expect(page.get_by_role("heading", name="Overview").first).to_be_visible()
+    expect(page).to_have_url(f"{server}/overview")
+    expect(page.get_by_test_id("stTopNav").locator("[aria-current=page]")).to_have_text(re.compile("Overview$"))
+
+
+def test_no_request_leaves_the_machine(server, browser):
+    """Every request of every page, the favicon's included, goes to the app's own host: a council
+    network with no internet loses nothing (a Material-icon favicon came from a font host)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    requested: list[str] = []
+    try:
+        page = context.new_page()
+        page.errors = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("websocket", lambda socket: requested.append(socket.url))
+        for path in ["/", "/scorecard", "/explorer", "/about", "/submit"]:
+            open_page(page, server + path)
+            expect(page.locator("link[rel~=icon]").first).to_have_attribute("href", re.compile(r"^(/|http://127\.0\.0\.1:)"))
+        icon = page.locator("link[rel~=icon]").first.get_attribute("href")
+        assert page.request.get(urljoin(server, icon)).body()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        context.close()
+    hosts = {urlsplit(url).hostname for url in requested if urlsplit(url).scheme not in ("data", "blob")}
+    assert hosts == {"127.0.0.1"}, sorted(url for url in requested if urlsplit(url).hostname != "127.0.0.1")
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2.2 contrast ratio of two CSS ``rgb(...)``/``rgba(...)`` colours (alpha ignored: both are solid here)."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"[\d.]+", colour)[:3]]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted([luminance(first), luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+FOCUS = """() => {
+    const e = document.activeElement, s = getComputedStyle(e);
+    return {text: e.innerText, style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor};
+}"""
+
+
+def test_keyboard_focus_is_seen_on_every_control_of_the_navigation(server, page):
+    """WCAG 2.4.7 and 1.4.11: a solid ring of 3:1 or more on white round whatever has the keyboard's focus
+    ("Data entry" in the navigation had a ring of 1.48:1)."""
+    open_page(page, f"{server}/")
+    seen = {}
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS)
+        seen[focus["text"].strip().split("\n")[-1]] = focus
+    assert {"Overview", "Scorecard", "Measure explorer", "About", "Data entry"} <= set(seen)
+    for name in ["Overview", "Scorecard", "Data entry"]:
+        ring = seen[name]
+        assert ring["style"] == "solid" and ring["width"] >= 2, (name, ring)
+        assert contrast(ring["colour"], "rgb(255, 255, 255)") >= 3, (name, ring)
 
 
 def test_filter_through_the_url(server, page):
@@ -162,3 +275,18 @@ def test_selecting_a_scorecard_row_opens_it_in_the_explorer(server, page):
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
     page.wait_for_url("**/explorer?measure=repeat-referrals-in-month-previous-referral")
     expect(page.get_by_role("heading", name="Measure explorer")).to_be_visible()
+
+
+def test_keyboard_focus_rings_the_whole_select_box(server, page):
+    """The explorer's Measure selector: the ring goes round the box, solid and 3:1 on white."""
+    open_page(page, f"{server}/explorer")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Measure":
+            break
+    ring = page.evaluate("""() => {
+        const box = document.activeElement.parentElement, s = getComputedStyle(box);
+        return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor, inner: getComputedStyle(document.activeElement).outlineStyle};
+    }""")
+    assert ring["style"] == "solid" and ring["width"] >= 2 and ring["inner"] == "none", ring
+    assert contrast(ring["colour"], "rgb(255, 255, 255)") >= 3, ring

@@ -87,3 +87,54 @@ def test_the_entered_mark_is_removed_however_the_page_ends():
     with entrypoint.entered():
         assert entrypoint.is_entered()
     assert not entrypoint.is_entered()
+
+
+def contrast(foreground: str, background: str, alpha: float = 1.0) -> float:
+    """WCAG 2.2 contrast ratio of ``foreground`` (at ``alpha`` opacity over ``background``) on ``background``."""
+    def channels(colour: str) -> list[float]:
+        return [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+
+    def luminance(rgb: list[float]) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    back = channels(background)
+    fore = [alpha * f + (1 - alpha) * b for f, b in zip(channels(foreground), back)]
+    light, dark = sorted([luminance(fore), luminance(back)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_theme_reads_at_wcag_aa():
+    """Streamlit draws st.caption (and the identity banner, help text) in textColor at 60% opacity:
+    4.5:1 or more on the page and on the widgets' grey; a text box's border 3:1 or more (WCAG 1.4.11)."""
+    theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
+    for background in (theme["backgroundColor"], theme["secondaryBackgroundColor"]):
+        assert contrast(theme["textColor"], background) >= 7
+        assert contrast(theme["textColor"], background, alpha=0.6) >= 4.5  # st.caption
+        assert contrast(theme["linkColor"], background) >= 4.5
+        assert contrast(theme["primaryColor"], background) >= 4.5
+    assert contrast(theme["borderColor"], theme["backgroundColor"]) >= 3
+
+
+def test_keyboard_focus_is_a_solid_ring_of_3_to_1():
+    """Streamlit's own focus rings are 20-50% opacity (1.48:1 on "Data entry"): assets/app.css draws a solid one."""
+    css = (ROOT / "assets" / "app.css").read_text(encoding="utf-8")
+    rule = re.search(r":focus-visible\s*\{([^}]*)\}", css).group(1)
+    colour = re.search(r"outline:\s*(\d+)px solid (#[0-9A-Fa-f]{6})", rule)
+    assert int(colour.group(1)) >= 2 and contrast(colour.group(2), "#FFFFFF") >= 3
+    assert 'st.html(ASSETS / "app.css")' in Path(APP).read_text(encoding="utf-8")
+
+
+def test_the_favicon_is_a_local_file():
+    """A Material icon as page_icon makes the browser fetch a font from an outside host
+    (tests/test_browser.py proves no request leaves the machine)."""
+    source = Path(APP).read_text(encoding="utf-8")
+    assert 'page_icon=str(ASSETS / "favicon.png")' in source and ":material/monitoring:" not in source
+    assert (ROOT / "assets" / "favicon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+
+def test_the_stylesheet_survives_st_html_sanitising():
+    """st.html passes its content through DOMPurify, which drops a style element whose text holds
+    markup-like text (an "<input>" in a comment was enough): then no focus ring is drawn at all."""
+    assert "<" not in (ROOT / "assets" / "app.css").read_text(encoding="utf-8")

@@ -121,8 +121,11 @@ def test_explorer_draws_every_layer(app):
     assert not at.exception
     chart = at.get("vega_lite_chart")[0]
     spec = json.loads(chart.proto.spec)
-    assert tuple(layer.get("name") for layer in spec["layer"]) == LAYER_NAMES
-    assert spec["layer"][5]["layer"][1]["encoding"]["y"]["field"] == "value"
+    # every layer with something to draw, in order: this measure has no comparator and no commentary
+    assert tuple(layer.get("name") for layer in spec["layer"]) == tuple(
+        name for name in LAYER_NAMES if name not in ("comparator", "commentary")
+    )
+    assert spec["layer"][4]["layer"][1]["encoding"]["y"]["field"] == "value"
     notes = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert any("Point outside the process limits (below): Sep-22" in note for note in notes)
 

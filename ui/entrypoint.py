@@ -34,6 +34,7 @@ import streamlit as st
 from kpicore import store
 
 ENTRYPOINT = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+APP_TITLE = "Children's services performance"
 # Set while streamlit_app.py runs its page. A script run stays in one thread, and
 # each thread has its own context, so sessions running at once do not see each other's.
 _entered: ContextVar[bool] = ContextVar("entered", default=False)
@@ -72,6 +73,16 @@ def entered() -> Iterator[None]:
             yield
     finally:
         _entered.reset(token)
+
+
+def tab_title(page_title: str) -> str:
+    """The browser tab's title on a page: the page first, then the app ("Scorecard · Children's services performance")."""
+    return f"{page_title} · {APP_TITLE}"
+
+
+def title_tab(page_title: str) -> None:
+    """Give the browser tab the page's own title (``tab_title``): every page would otherwise share the app's."""
+    st.set_page_config(page_title=tab_title(page_title))
 
 
 def is_entered() -> bool:

@@ -11,23 +11,25 @@ from kpicore.reports.explorer import MeasureHistory
 from ui import data, entry
 from ui.identity import Identity, plain
 
+REBASE_COLUMNS = ("New period from", "Reason", "By", "When (UTC)")
+"""The recorded re-bases' columns, in words (not the stored ``period``, ``recorded_by``...)."""
+
 
 def controls(me: Identity, history: MeasureHistory) -> None:
     """Recorded re-bases of this measure, and for administrators a form to add or remove one."""
     measure_id = history.measure.name
     recorded = data.snapshot().rebases
     recorded = recorded[recorded["measure_id"] == measure_id]
-    with st.expander(f"SPC re-bases ({len(recorded)})", expanded=False):
+    with st.expander(f"New SPC periods (re-bases): {len(recorded)}", expanded=False):
         st.caption(
             "When the way a service works changes for a known reason, the SPC chart can start a new period "
             "from a month, with its own mean and limits. Each period needs 13 months of figures."
         )
         if len(recorded):
-            st.dataframe(
-                recorded.assign(month=recorded["period"].map(label))[["month", "reason", "recorded_by", "recorded_at"]],
-                hide_index=True,
-                width="stretch",
-            )
+            shown = recorded.assign(
+                month=recorded["period"].map(label), when=recorded["recorded_at"].str.slice(0, 16).str.replace("T", " ")
+            )[["month", "reason", "recorded_by", "when"]]
+            st.dataframe(shown.set_axis(list(REBASE_COLUMNS), axis=1), hide_index=True, width="stretch")
         if not me.account.is_admin:
             return
         months = history.figures["period"].tolist()[1:]
