@@ -27,15 +27,16 @@ FIELDS = {"value": "Value", "commentary": "Commentary", "performance_group": "Pe
 _KEYS = {"value": "value", "commentary": "commentary", "performance_group": "group"}
 """Each field's widget key prefix: ``{prefix}_{period}_{measure_id}``."""
 
-# The save bar stays in view on screens wide enough for it (a phone keeps it at the top of the form,
-# where it is the first thing after the month). Fields scrolled into view by the keyboard stop below it.
+# The save bar stays in view on screens wide enough for it, just below Streamlit's header (a phone keeps it
+# at the top of the form, the first thing after the month). Streamlit wraps a keyed container in a layout
+# wrapper: that wrapper is what sticks. Fields scrolled into view by the keyboard stop below the bar.
 _STYLE = """<style>
 @media (min-width: 640px) {
-  .st-key-save_bar {
+  [data-testid="stLayoutWrapper"]:has(> .st-key-save_bar) {
     position: sticky; top: 3.75rem; z-index: 99; background: var(--kpi-save-bar, #ffffff);
-    border-bottom: 1px solid #6b6b6b; padding-bottom: 0.5rem;
+    border-bottom: 1px solid #6b6b6b; padding: 0.25rem 0 0.75rem 0;
   }
-  .st-key-submit_fields :is(input, textarea) { scroll-margin-top: 13rem; }
+  .st-key-submit_fields :is(input, textarea) { scroll-margin-top: 14rem; }
 }
 </style>"""
 # A link in the problem list moves focus into its field (the anchor next to the field is the fallback).
