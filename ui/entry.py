@@ -28,8 +28,8 @@ def report(plan: submission.Plan, key: str) -> None:
     )
     table["Row"] = table["Row"].map(lambda r: "" if pd.isna(r) else str(int(r)))
     if len(table) > SHOWN:
-        st.caption(f"The first {SHOWN} of {len(table)} problems; download the report for all of them.")
-    st.table(table.head(SHOWN), hide_index=True)
+        st.markdown(f"The first {SHOWN} of {len(table)} problems; download the report for all of them.")
+    st.table(table.head(SHOWN), hide_index=True, alt=f"Validation report: {len(table)} problem(s), each with its row, column, value found and what is wrong")
     st.download_button(
         "Download the report (CSV)", write_csv(table), file_name="validation-report.csv",
         mime="text/csv", key=f"{key}_report",
@@ -62,8 +62,8 @@ def preview(plan: submission.Plan, key: str) -> None:
         "Commentary": changes["commentary"].fillna(""),
     })
     if len(table) > SHOWN:
-        st.caption(f"The first {SHOWN} of {len(table)} changes; download the preview for all of them.")
-    st.table(table.head(SHOWN), hide_index=True)
+        st.markdown(f"The first {SHOWN} of {len(table)} changes; download the preview for all of them.")
+    st.table(table.head(SHOWN), hide_index=True, alt=f"Preview: the {len(table)} figure(s) that would be new or revised, old and new")
     st.download_button(
         "Download the preview (CSV)", write_csv(changes), file_name="preview.csv", mime="text/csv",
         key=f"{key}_preview",
