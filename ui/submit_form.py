@@ -29,14 +29,15 @@ _KEYS = {"value": "value", "commentary": "commentary", "performance_group": "gro
 
 # The save bar stays in view on screens wide enough for it, just below Streamlit's header (a phone keeps it
 # at the top of the form, the first thing after the month). Streamlit wraps a keyed container in a layout
-# wrapper: that wrapper is what sticks. Fields scrolled into view by the keyboard stop below the bar.
+# wrapper: that wrapper is what sticks. The page's scroll padding keeps a field that takes focus out from
+# under the bar (WCAG 2.4.11): the browser scrolls it below the bar, not merely into the window.
 _STYLE = """<style>
 @media (min-width: 640px) {
   [data-testid="stLayoutWrapper"]:has(> .st-key-save_bar) {
     position: sticky; top: 3.75rem; z-index: 99; background: var(--kpi-save-bar, #ffffff);
     border-bottom: 1px solid #6b6b6b; padding: 0.25rem 0 0.75rem 0;
   }
-  .st-key-submit_fields :is(input, textarea) { scroll-margin-top: 14rem; }
+  [data-testid="stMain"]:has(.st-key-save_bar) { scroll-padding-top: 10rem; }
 }
 </style>"""
 # A link in the problem list moves focus into its field (the anchor next to the field is the fallback).
