@@ -229,7 +229,12 @@ def test_a_refused_save_lists_each_problem_with_a_link_to_its_field_then_saves(w
             "say what explains it",
             re.compile(rf"^{re.escape(second)}, Dec-22, value \(you gave “150”\): .*outside the measure's allowed range"),
         ])
-        page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+        page.evaluate("""() => {  // the list just below the save bar, the first measure's problem under it
+            const bar = document.querySelector("[data-testid=stLayoutWrapper]:has(> .st-key-save_bar)");
+            const list = document.querySelector("[role=alert][aria-labelledby=submit-problems-title]");
+            document.querySelector("[data-testid=stMain]").scrollBy(
+                0, list.getBoundingClientRect().top - bar.getBoundingClientRect().bottom - 16);
+        }""")
         page.screenshot(path=SHOTS / "submit-refused.png")
 
         links.nth(0).click()  # the mouse
