@@ -17,13 +17,13 @@ me = identity.require(Role.DATA_OWNER, Role.ADMIN)
 snapshot = data.snapshot()
 
 st.title("Upload figures")
-st.caption(
-    "A CSV (UTF-8) or Excel file in the long layout (measure_id, period, value, commentary, performance_group) "
-    "or the scorecard layout (measure_id and one column per month). Nothing is saved until you confirm."
+st.markdown(
+    "A CSV (UTF-8) or Excel file in the long layout (measure\\_id, period, value, commentary, performance\\_group) "
+    "or the scorecard layout (measure\\_id and one column per month). Nothing is saved until you confirm."
 )
 with st.expander("Templates for your measures", icon=":material/download:"):
     months = submission.open_months(snapshot)
-    period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="template_month")
+    period = st.selectbox("Month of the templates", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="template_month")
     active = snapshot.active_measures(period)
     mine = active[active["measure_id"].isin(me.account.submittable(active["measure_id"]))]
     for column, (layout, fmt) in zip(st.columns(4), upload.TEMPLATES):

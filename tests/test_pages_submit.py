@@ -56,6 +56,11 @@ def shown(elements) -> list[str]:
     return [e.value.replace("\\", "") for e in elements]
 
 
+def refusal(at: AppTest) -> str:
+    """The refused save's problem list at the top of the Submit form (its HTML)."""
+    return next(h.value for h in at.html if "Nothing was saved" in h.value)
+
+
 def upload_file(at: AppTest, name: str, data: bytes) -> AppTest:
     kind = "text/csv" if name.endswith(".csv") else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return at.file_uploader[0].set_value((name, data, kind)).run()
@@ -127,19 +132,31 @@ def test_the_form_shows_only_the_owners_measures_with_last_value_and_target(db):
     assert at.selectbox(key="month").value == "2022-12"
     names = [m.value for m in at.markdown if m.value.startswith("**")]
     assert len(names) == 3
-    assert "Last: 77.6% (Nov-22) · Target: 90.0% · Percentage" in [c.value for c in at.caption]
+    assert "Last: 77.6% (Nov-22) · Target: 90.0% · Percentage" in [m.value for m in at.markdown]
+    # each field is named for its measure and month (the name a screen reader reads)
+    name = "% of Initial contact decisions made within 24 hours"
+    assert at.text_input(key=f"value_2022-12_{OWNED[0]}").label == f"Dec-22 value for {name}"
+    assert at.text_area(key=f"commentary_2022-12_{OWNED[0]}").label == f"Commentary for {name}, Dec-22"
+    assert at.selectbox(key=f"group_2022-12_{OWNED[0]}").label == f"Performance group for {name}, Dec-22"
+    assert len({w.label for w in [*at.text_input, *at.text_area, *at.selectbox]}) == 3 * 3 + 3  # + month, area, reason
 
 
 def test_the_form_previews_the_band_requires_commentary_then_saves(db):
     at = start("submit", email=OWNER)
     at.text_input(key=f"value_2022-12_{OWNED[0]}").input("70").run()
-    assert any("‼ Significantly worse</span>" in m.value for m in at.markdown)
-    assert "Worse than target: commentary is required." in [c.value for c in at.caption]
+    status = [m.value for m in at.markdown if 'role="status"' in m.value]  # each value's live region
+    assert len(status) == 3 and "Band: none yet (no value)." in status[1]
+    assert "‼ Significantly worse</span> Worse than target: commentary is required." in status[0]
     before = dump(db)
     at.button(key="save").click().run()
-    assert shown(at.error)[0].startswith("Nothing was saved: 1 problem(s)")
-    report = at.table[0].value
-    assert report.iloc[0]["Field"] == "commentary" and "commentary is required" in report.iloc[0]["Problem"]
+    summary = refusal(at)
+    assert "Nothing was saved: 1 problem. Correct each one, then save again." in summary
+    field = f"commentary_2022-12_{OWNED[0]}"
+    assert (
+        f'<a href="#fix-{field}" data-field="{field}">% of Initial contact decisions made within 24 hours, Dec-22, '
+        "commentary: commentary is required when the value is worse than target"
+    ) in summary
+    assert any(f'<p id="fix-{field}" tabindex="-1"' in h.value for h in at.html)  # the link's target, by the field
     assert dump(db) == before
     at.text_area(key=f"commentary_2022-12_{OWNED[0]}").input("Two vacancies in the front door team").run()
     at.selectbox(key=f"group_2022-12_{OWNED[0]}").set_value("Poor").run()
@@ -158,7 +175,11 @@ def test_revising_on_the_form_needs_a_reason(db):
     assert field.value == "46"
     field.input("47").run()
     at.button(key="save").click().run()
-    assert "a reason is required" in at.table[0].value.iloc[0]["Problem"]
+    assert (
+        '<a href="#fix-reason" data-field="reason">Reason for any revision: a reason is required: 1 figure(s) would be '
+        "revised</a>"
+    ) in refusal(at)
+    assert any('<p id="fix-reason" tabindex="-1"' in h.value for h in at.html)  # the link's target, by the field
     at.text_input(key="reason").input("Two audits uploaded late").run()
     at.button(key="save").click().run()
     assert shown(at.success)[0] == "Saved: 0 new, 1 revised, 1 unchanged."
