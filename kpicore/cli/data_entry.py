@@ -4,64 +4,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
 from kpicore import store
-from kpicore.cli.common import file_bytes, month_argument, preview_then_write, write_out
+from kpicore.cli.common import file_bytes, preview_then_write, write_out
 from kpicore.files.csv_writer import write_csv
 from kpicore.files.upload.limits import COMMAND_LINE_LIMITS
 from kpicore.periods import label
 from kpicore.reports import returns
-from kpicore.vocab import Role
 from kpicore.workflows import submission
-
-
-def add_parsers(commands) -> None:
-    """``import``, ``users``, ``lock``/``unlock``/``locks``, ``returns`` and ``history``."""
-    user = argparse.ArgumentParser(add_help=False)
-    user.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
-
-    load = commands.add_parser("import", parents=[user], help="validate and load a CSV/XLSX of figures, all or nothing")
-    load.add_argument("file", type=Path)
-    load.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
-    load.add_argument("--reason", help="why figures are revised (required to revise a figure or change a locked month)")
-
-    people = commands.add_parser("users", help="list and manage users and the measures they own (admins)")
-    actions = people.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="every user, role and owned measures")
-    add = actions.add_parser("add", parents=[user], help="register a user or change their role")
-    add.add_argument("email")
-    add.add_argument("--role", choices=[r.value for r in Role], required=True)
-    add.add_argument("--name")
-    remove = actions.add_parser("remove", parents=[user], help="remove a user and their ownership")
-    remove.add_argument("email")
-    for verb, text in (("own", "give a user these measures"), ("disown", "take these measures from a user")):
-        action = actions.add_parser(verb, parents=[user], help=text)
-        action.add_argument("email")
-        action.add_argument("measure_ids", nargs="+", metavar="MEASURE_ID")
-
-    for verb, text in (("lock", "lock a signed-off month (admins)"), ("unlock", "unlock a month (admins)")):
-        action = commands.add_parser(verb, parents=[user], help=text)
-        action.add_argument("period", type=month_argument)
-        action.add_argument("--reason", required=True)
-    commands.add_parser("locks", help="list the locked months")
-
-    rebase = commands.add_parser("rebase", parents=[user], help="start a new SPC period for a measure (admins)")
-    rebase.add_argument("measure_id")
-    rebase.add_argument("period", type=month_argument, help="first month of the new SPC period")
-    rebase.add_argument("--reason", required=True)
-    rebase.add_argument("--remove", action="store_true", help="remove the re-base at this month instead")
-
-    chase = commands.add_parser("returns", help="measures still missing a month's figure, with owners (CSV)")
-    chase.add_argument("--period", type=month_argument, help="the month (default: the month after the latest with data)")
-    chase.add_argument("--output", type=Path, help="file to write (default: standard output)")
-
-    versions = commands.add_parser("history", help="every version of the figures, newest first (CSV)")
-    versions.add_argument("--measure", help="one measure (its id)")
-    versions.add_argument("--period", type=month_argument, help="one month")
-    versions.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
 
 def _users(args: argparse.Namespace) -> None:
