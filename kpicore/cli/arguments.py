@@ -108,6 +108,8 @@ def _data_entry(commands) -> None:
     load.add_argument("file", type=Path)
     load.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     load.add_argument("--reason", help="why figures are revised (required to revise a figure or change a locked month)")
+    load.add_argument("--full", action="store_true", help="list every figure to write (default: a summary by month)")
+    load.add_argument("--preview", type=Path, metavar="CSV", help="also write the preview of every figure to this CSV file")
 
     people = commands.add_parser("users", help="list and manage users and the measures they own (admins)")
     actions = people.add_subparsers(dest="action", required=True)

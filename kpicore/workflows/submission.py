@@ -14,6 +14,7 @@ through the same two steps:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -59,6 +60,14 @@ class Plan(Previewed):
 
     def summary(self) -> str:
         return self.summarised(("new", "revised", "unchanged"), "figure(s)")
+
+    def by_month(self) -> pd.DataFrame:
+        """How many figures of each month are ``new``, ``revised`` and ``unchanged`` (indexed by ``period``, in order)."""
+        counts = pd.crosstab(self.changes["period"], self.changes["status"]) if len(self.changes) else None
+        columns = ["new", "revised", "unchanged"]
+        if counts is None:
+            return pd.DataFrame(columns=columns, dtype=int)
+        return counts.reindex(columns=columns, fill_value=0).sort_index().rename_axis(index="period", columns=None)
 
 
 def bands_for(snapshot: Snapshot, figures: pd.DataFrame) -> pd.Series:
@@ -184,12 +193,16 @@ def _order(problem: Problem) -> tuple:
 
 def plan_file(
     path: Path | str | None, name: str, data: bytes, *, user: str, source: str = "upload", today: date | None = None,
-    limits: upload.Limits = upload.UPLOAD_LIMITS,
+    limits: upload.Limits = upload.UPLOAD_LIMITS, progress: Callable[[str], None] | None = None,
 ) -> Plan:
-    """Read an uploaded CSV/XLSX within ``limits`` and plan it (the upload page; the CLI passes its own limits)."""
+    """Read an uploaded CSV/XLSX within ``limits`` and plan it (the upload page; the CLI passes its own limits).
+    ``progress`` is told, in a few words, when each step starts (the command line prints it on standard error)."""
+    told = progress or (lambda _text: None)
+    told(f"Reading {name} ({len(data) / 1e6:,.1f} MB)...")
     parsed = upload.read(name, data, store.load(path).measures, limits=limits)
     if parsed.problems and parsed.figures.empty:
         return Plan(name, source, parsed.layout, parsed.problems, notes=parsed.notes, today=today)
+    told(f"Read {len(parsed.figures):,} figure(s); checking them and comparing with those recorded...")
     return plan(path, parsed, user=user, source=source, today=today)
 
 
