@@ -7,7 +7,9 @@ measure and month. ``record_figures`` is the one way a figure is written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +19,8 @@ from kpicore import access, figure_checks
 from kpicore.periods import label
 from kpicore.problems import Problem, ValidationFailed
 from kpicore.revisions import COMPARED, compare_with_current
-from kpicore.store.database import connect, now, records, writing
+from kpicore.snapshot import Snapshot
+from kpicore.store.database import connect, now, writing
 from kpicore.store.people import account_in
 from kpicore.store.read import read_settings
 
@@ -54,6 +57,10 @@ Seen = dict[tuple[str, str], tuple[int | None, float | None]]
 """The version and value of each figure (``measure_id, period``) a person saw; ``(None, None)`` where there was none."""
 
 
+CURRENT_COLUMNS = ["version_id", "measure_id", "period", *COMPARED, "recorded_by", "recorded_at"]
+"""What is read of a figure's current version."""
+
+
 def current_versions(path: Path | str | None, keys: pd.DataFrame | None = None) -> pd.DataFrame:
     """The current version of every figure (or of the ``measure_id, period`` pairs in ``keys``)."""
     with connect(path) as db:
@@ -61,18 +68,83 @@ def current_versions(path: Path | str | None, keys: pd.DataFrame | None = None) 
 
 
 def _current(db: Database, keys: pd.DataFrame | None) -> pd.DataFrame:
-    columns = ["version_id", "measure_id", "period", *COMPARED, "recorded_by", "recorded_at"]
-    sql = f"SELECT {', '.join(columns)} FROM observations"
-    params: list = []
-    if keys is not None:
-        ids = sorted(set(keys["measure_id"]))
-        sql += f" WHERE measure_id IN ({', '.join('?' * len(ids))})"
-        params = ids
-    frame = pd.DataFrame(list(db.query(sql, params)), columns=columns)
-    if keys is not None:
-        frame = frame.merge(keys[["measure_id", "period"]].drop_duplicates(), on=["measure_id", "period"])
+    """The current versions of ``keys`` (every figure when ``None``); for keys, read by ``figures_around``."""
+    if keys is None:
+        frame = pd.DataFrame(list(db.query(f"SELECT {', '.join(CURRENT_COLUMNS)} FROM observations")), columns=CURRENT_COLUMNS)
+        frame["value"] = frame["value"].astype(float)
+        return frame
+    return _of_keys(figures_around(db, keys, reach=0), keys)
+
+
+def _of_keys(around: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``around`` whose ``measure_id, period`` is one of ``keys``."""
+    wanted = keys[["measure_id", "period"]].drop_duplicates()
+    return around.merge(wanted, on=["measure_id", "period"]).reset_index(drop=True)
+
+
+_AROUND = """
+    SELECT {columns} FROM json_each(:spans) AS s JOIN observations AS o
+        ON o.measure_id = s.value ->> 0 AND o.period <= s.value ->> 2 AND o.period >= {start}
+"""
+_REACH_BACK = """coalesce((
+    SELECT c.period FROM observations AS c
+    WHERE c.measure_id = s.value ->> 0 AND c.period < s.value ->> 1 AND c.value IS NOT NULL
+    ORDER BY c.period DESC LIMIT 1 OFFSET :reach - 1
+), '')"""
+
+
+def figures_around(db: Database, keys: pd.DataFrame, reach: int) -> pd.DataFrame:
+    """The current version of every figure, withdrawn ones included, of each measure in ``keys``
+    (``measure_id, period``) from its earliest month in ``keys`` to its latest, and its ``reach`` latest
+    reported figures before that: what comparing ``keys`` with the record and judging their bands
+    (``rules.bands`` looks back over ``Settings.persistence`` reported figures) needs.
+
+    Read through the ``observation_versions_by_month`` index, measure by measure: what it costs follows
+    the measures and months of ``keys``, not the history stored."""
+    spans = keys.groupby("measure_id", sort=False)["period"].agg(["min", "max"]) if len(keys) else None
+    if spans is None:
+        return pd.DataFrame(columns=CURRENT_COLUMNS)
+    payload = json.dumps([[m, lo, hi] for m, lo, hi in zip(spans.index, spans["min"], spans["max"])])
+    start = _REACH_BACK if reach > 0 else "s.value ->> 1"
+    sql = _AROUND.format(columns=", ".join(f"o.{c}" for c in CURRENT_COLUMNS), start=start)
+    rows = db.conn.execute(sql, {"spans": payload, "reach": reach}).fetchall()
+    frame = pd.DataFrame(rows, columns=CURRENT_COLUMNS)
     frame["value"] = frame["value"].astype(float)
     return frame
+
+
+def submission_view(path: Path | str | None, keys: pd.DataFrame) -> tuple[Snapshot, pd.DataFrame]:
+    """What planning a submission of ``keys`` (``measure_id, period``) reads, in one transaction: a
+    ``Snapshot`` of the catalogue and settings whose observations are only the reported figures that the
+    bands of ``keys`` look back over (``figures_around``), and the current version of each key.
+    Neither grows with the history stored, only with the measures and months submitted."""
+    with connect(path) as db, db.atomic():
+        snapshot = _catalogue(db)
+        around = figures_around(db, keys, reach=snapshot.settings.persistence)
+    reported = around[around["value"].notna()].sort_values(["measure_id", "period"], ignore_index=True)
+    return replace(snapshot, observations=reported), _of_keys(around, keys)
+
+
+def catalogue_snapshot(path: Path | str | None) -> Snapshot:
+    """The catalogue and settings as a ``Snapshot`` without figures (reading a file needs only the measures)."""
+    with connect(path) as db, db.atomic():
+        return _catalogue(db)
+
+
+def _catalogue(db: Database) -> Snapshot:
+    areas = pd.DataFrame(db.query("SELECT * FROM areas ORDER BY position"))
+    measures = pd.DataFrame(db.query("SELECT * FROM measures ORDER BY position"))
+    targets = pd.DataFrame(
+        db.query("SELECT * FROM targets ORDER BY measure_id, from_period"),
+        columns=["measure_id", "from_period", "target", "tolerance"],
+    )
+    version = next(db.query("SELECT coalesce(max(version_id), 0) AS v FROM observation_versions"))["v"]
+    measures["killer_kpi"] = measures["killer_kpi"].astype(bool)
+    for column in ("target", "tolerance"):
+        targets[column] = targets[column].astype(float)
+    observations = pd.DataFrame({"measure_id": pd.Series(dtype=object), "period": pd.Series(dtype=object),
+                                 "value": pd.Series(dtype=float)})
+    return Snapshot(areas, measures, targets, observations, read_settings(db), version)
 
 
 def seen_versions(current: pd.DataFrame, keys: pd.DataFrame) -> Seen:
@@ -165,13 +237,20 @@ def record_figures(
             raise ValidationFailed(
                 [Problem(source, None, "reason", "", f"a reason is required to revise {revised} figure(s) already recorded")]
             )
-        stamp = now()
-        db["observation_versions"].insert_all(
-            records(
-                changed[list(figure_checks.FIELDS)].assign(recorded_by=me.email, recorded_at=stamp, source=source, reason=reason)
-            )
-        )
+        db.conn.executemany(_INSERT, _version_rows(changed, me.email, now(), source, reason))
     return {"new": len(changed) - revised, "revised": revised, "unchanged": len(compared) - len(changed)}
+
+
+_VERSION_COLUMNS = [*figure_checks.FIELDS, "recorded_by", "recorded_at", "source", "reason"]
+_INSERT = (
+    f"INSERT INTO observation_versions ({', '.join(_VERSION_COLUMNS)}) VALUES ({', '.join('?' * len(_VERSION_COLUMNS))})"
+)
+
+
+def _version_rows(changed: pd.DataFrame, email: str, stamp: str, source: str, reason: str | None) -> list[tuple]:
+    """The new versions as rows of ``_VERSION_COLUMNS`` for one ``executemany`` (a missing value as ``None``)."""
+    columns = [changed[c].astype(object).where(changed[c].notna(), None).tolist() for c in figure_checks.FIELDS]
+    return [(*figure, email, stamp, source, reason) for figure in zip(*columns)]
 
 
 WITHDRAWAL = "withdrawal"

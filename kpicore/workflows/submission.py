@@ -106,13 +106,14 @@ def plan(
     since is refused first (``store.StaleFigures``, naming each), before any other problem; by default,
     the versions read now, which this preview shows. A viewer is refused outright (``PermissionDenied``).
     """
-    snapshot = store.load(path)
     account = store.account(path, user)
     access.require_submit(account, ())
     locks = set(store.locks(path)["period"])
     problems = list(parsed.problems)
     frame = parsed.figures.reset_index(drop=True)
-    current = store.current_versions(path, frame[["measure_id", "period"]]) if len(frame) else None
+    # Only the figures of the measures and months submitted are read (and those their bands look back over).
+    snapshot, current = store.submission_view(path, frame[["measure_id", "period"]])
+    current = current if len(frame) else None
     if seen is not None and current is not None:  # what the person was shown moved: told before any other problem
         if moved := store.moved_since(current, seen, zip(frame["measure_id"], frame["period"])):
             raise store.StaleFigures(moved)
@@ -199,7 +200,7 @@ def plan_file(
     ``progress`` is told, in a few words, when each step starts (the command line prints it on standard error)."""
     told = progress or (lambda _text: None)
     told(f"Reading {name} ({len(data) / 1e6:,.1f} MB)...")
-    parsed = upload.read(name, data, store.load(path).measures, limits=limits)
+    parsed = upload.read(name, data, store.catalogue_snapshot(path).measures, limits=limits)
     if parsed.problems and parsed.figures.empty:
         return Plan(name, source, parsed.layout, parsed.problems, notes=parsed.notes, today=today)
     told(f"Read {len(parsed.figures):,} figure(s); checking them and comparing with those recorded...")
@@ -219,7 +220,7 @@ def plan_form(
     ``commentary, performance_group``, one row per measure shown, in form order. ``seen``: the
     version and value each field was filled from (``form_seen``), so a figure a colleague changed
     after the form was filled is refused at saving instead of being put back."""
-    parsed = form_parsed(period, entries, store.load(path).measures)
+    parsed = form_parsed(period, entries, store.catalogue_snapshot(path).measures)
     return plan(
         path, parsed, user=user, source="form", today=today, require_commentary=True, keep_blank=False, seen=seen
     )
