@@ -10,10 +10,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from itertools import chain
 
 import pandas as pd
 
 from kpicore.files.formulas import restore_formula
+from kpicore.files.upload.budget import CONTROL as _CONTROL
 from kpicore.files.upload.budget import Budget, Refused
 from kpicore.files.upload.cells import Grid
 from kpicore.files.upload.file_type import encoding, refusal, suffix
@@ -53,6 +55,8 @@ def csv_grid(parsed: Parsed, data: bytes, budget: Budget | None = None) -> Grid 
     if not _decodes(parsed, data, text_encoding):
         return None
     budget = budget or Budget(parsed.limits)
+    if (grid := _clean_csv(data, text_encoding, budget)) is not None:
+        return grid
     before, grid, number = len(parsed.problems), [], 0
     text = io.TextIOWrapper(io.BytesIO(data), encoding=text_encoding, newline="")
     try:
@@ -67,6 +71,35 @@ def csv_grid(parsed: Parsed, data: bytes, budget: Budget | None = None) -> Grid 
         add_problem(parsed, number + 1, None, "", _csv_error(error, parsed.limits))
         return None
     return grid if len(parsed.problems) == before else None
+
+
+CLEAN_CSV_BYTES = 64 * 1024 * 1024
+"""A CSV up to this size is first read whole, and checked against the limits all at once."""
+
+
+def _clean_csv(data: bytes, text_encoding: str, budget: Budget) -> Grid | None:
+    """The rows of a CSV that nothing in ``Budget.row`` would stop or note, read at once; ``None`` for any other
+    (too large to read whole, past a limit, a cell too long or with a control character, not splittable as
+    CSV): that one is read row by row, so that each problem is found where it is."""
+    limits = budget.limits
+    if len(data) > CLEAN_CSV_BYTES:
+        return None
+    text = data.decode(text_encoding)
+    if _CONTROL.search(text):
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return None
+    widths = list(map(len, rows))
+    if len(rows) > limits.max_rows or max(widths, default=0) > limits.max_columns or sum(widths) > limits.max_cells:
+        return None
+    if max(map(len, chain.from_iterable(rows)), default=0) > limits.max_cell_chars:
+        return None
+    if "'" in text:  # a spreadsheet-safe quote on some cell: unquote those rows' cells
+        rows = [[restore_formula(c) for c in cells] if "'" in "".join(cells) else cells for cells in rows]
+    budget.check_time(len(rows))
+    return list(enumerate(rows, start=1))
 
 
 def _csv_error(error: csv.Error, limits: Limits) -> str:

@@ -1,0 +1,142 @@
+"""The long layout's plain rows, read column by column: a history of 200,000 figures in a second.
+
+A row is **plain** when nothing about it can be a problem: no cell past the header's, its measure
+and its month each read without a problem (decided once per distinct cell by the very functions a
+row-by-row read calls, ``MeasureResolver.resolve`` and ``long_rows.period_of``), and its value is
+text that is a plain number (``77.6``, ``-3``, ``1e3``, ``77.6%`` for a percentage measure), finite.
+Plain rows become figures exactly as ``long_rows.read_long_row`` would make them; every other row
+(a blank row, a problem, an Excel number or date in the value cell, a value written with spaces) is
+read by ``read_long_row`` itself, in row order, so the figures and problems are those of a
+row-by-row read (``tests/test_import_plain_rows.py`` compares the two on every test file).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from kpicore.files.upload.budget import Budget
+from kpicore.files.upload.cells import Grid, blank, shown
+from kpicore.files.upload.header import Header
+from kpicore.files.upload.limits import UPLOAD_LIMITS
+from kpicore.files.upload.long_rows import group_of, period_of, read_long_row
+from kpicore.files.upload.measures import MeasureResolver
+from kpicore.files.upload.parsed import FIGURE_COLUMNS, Parsed
+from kpicore.files.upload.rows import measure_row
+from kpicore.vocab import Unit
+
+# The numbers ``numbers.parse_number`` reads without a problem when written with nothing around them:
+# ASCII digits, an optional sign, point and exponent, and an optional ``%``; no spaces, commas or words.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?%?")
+
+
+def read_long_rows(
+    parsed: Parsed, header: Header, body: Grid, resolver: MeasureResolver, budget: Budget
+) -> pd.DataFrame:
+    """Every figure of a long-layout ``body``: plain rows column by column, the others row by row."""
+    budget.check_time(body[0][0] if body else None)
+    plain, figures = _plain(header, body, resolver)
+    records: list[dict] = []
+    for index in np.flatnonzero(~plain):
+        number, cells = body[index]
+        budget.check_time(number)
+        row = measure_row(parsed, header, resolver, number, cells)
+        if row is not None:
+            records += read_long_row(parsed, header, row)
+    budget.check_time(body[-1][0] if body else None)
+    if records:  # in row order, as one frame built the same way as a row-by-row read's
+        figures = {c: figures[c] + [r[c] for r in records] for c in FIGURE_COLUMNS}
+        order = sorted(range(len(figures["row"])), key=figures["row"].__getitem__)
+        figures = {c: [values[i] for i in order] for c, values in figures.items()}
+    if not figures["row"]:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    return pd.DataFrame(figures, columns=FIGURE_COLUMNS)
+
+
+def _column(header: Header, body: Grid, key: str) -> list:
+    """The cells of one known column, ``None`` where a row ends before it or the file has no such column."""
+    position = header.columns.get(key)
+    if position is None:
+        return [None] * len(body)
+    return [cells[position] if position < len(cells) else None for _, cells in body]
+
+
+def _plain(header: Header, body: Grid, resolver: MeasureResolver) -> tuple[np.ndarray, dict[str, list]]:
+    """Which rows are plain, and their figures (in row order) as a list per column of ``FIGURE_COLUMNS``."""
+    width = len(header.cells)
+    fits = np.fromiter((len(cells) <= width for _, cells in body), dtype=bool, count=len(body))
+    measures = _measures(header, body, resolver)
+    periods = _periods(_column(header, body, "period"))
+    values, texts, percent, numeric = _values(_column(header, body, "value"), measures["unit"])
+    plain = fits & measures["ok"].to_numpy(dtype=bool) & periods["ok"].to_numpy(dtype=bool) & numeric
+    rows = np.flatnonzero(plain)
+    commentary, groups = (_column(header, body, key) for key in ("commentary", "performance_group"))
+    commentary, groups = [commentary[i] for i in rows], [groups[i] for i in rows]
+    group = _once(groups, group_of)
+    count = len(rows)
+    figures = {
+        "row": [body[i][0] for i in rows],
+        "measure_column": measures["column"].to_numpy()[rows].tolist(),
+        "measure_text": measures["text"].to_numpy()[rows].tolist(),
+        "period_column": [header.names.get("period")] * count,
+        "period_text": periods["text"].to_numpy()[rows].tolist(),
+        "value_column": [header.names.get("value")] * count,
+        "value_text": [texts[i] for i in rows],
+        "measure_id": measures["measure_id"].to_numpy()[rows].tolist(),
+        "period": periods["period"].to_numpy()[rows].tolist(),
+        "value": values[rows].tolist(),
+        "percent": percent[rows].tolist(),
+        "commentary": [None if blank(c) else shown(c).strip() for c in commentary],
+        "performance_group": group,
+        "commentary_given": [not blank(c) for c in commentary],
+        "group_given": [not blank(g) for g in groups],
+    }
+    return plain, figures
+
+
+def _measures(header: Header, body: Grid, resolver: MeasureResolver) -> pd.DataFrame:
+    """Each row's measure, resolved once per distinct pair of measure cells: ``ok, measure_id, column, text, unit``."""
+    keys = [key for key in ("measure_id", "measure") if key in header.columns]
+    pairs = list(zip(*(_column(header, body, key) for key in keys), strict=True))
+
+    def resolved(pair: tuple) -> tuple:
+        measure_id, column, text, problem = resolver.resolve(dict(zip(keys, pair, strict=True)), header.names)
+        return problem is None, measure_id, column, text, resolver.unit(measure_id) if problem is None else None
+
+    return pd.DataFrame(_once(pairs, resolved), columns=["ok", "measure_id", "column", "text", "unit"])
+
+
+def _periods(cells: list) -> pd.DataFrame:
+    """Each row's month, read once per distinct cell by ``period_of``: ``ok, period, text``."""
+    def read(cell: object) -> tuple:
+        period, problem = period_of(cell)
+        return problem is None, period, shown(cell)
+
+    return pd.DataFrame(_once(cells, read), columns=["ok", "period", "text"])
+
+
+def _once(items: list, function) -> list:
+    """``function`` of each item, called once per distinct item. A cell is text, ``None``, a bool, a date,
+    ``Number`` or ``Yearless``: no two of different kinds are equal, so equal cells are the same cell."""
+    known = {item: function(item) for item in set(items)}
+    return [known[item] for item in items]
+
+
+def _values(cells: list, units: pd.Series) -> tuple[np.ndarray, list, np.ndarray, np.ndarray]:
+    """``(value, text, percent, plain)`` of each row's value cell; ``plain`` where it is text that is a plain,
+    finite number no longer than a number may be (a percentage only for a percentage measure)."""
+    limit = UPLOAD_LIMITS.max_number_chars
+    texts = [cell if isinstance(cell, str) else "" for cell in cells]
+    plain = np.fromiter(
+        (len(text) <= limit and _PLAIN_NUMBER.fullmatch(text) is not None for text in texts), dtype=bool, count=len(texts)
+    )
+    percent = np.fromiter((text.endswith("%") for text in texts), dtype=bool, count=len(texts))
+    cores = [text[:-1] if sign else text for text, sign in zip(texts, percent, strict=True)]
+    values = np.full(len(texts), np.nan)
+    if plain.any():
+        values[plain] = np.array([cores[i] for i in np.flatnonzero(plain)], dtype=float)
+    plain &= np.isfinite(values)
+    plain &= ~percent | (units.to_numpy() == Unit.PERCENT.value)
+    return values, texts, percent, plain
