@@ -74,7 +74,7 @@ def validate(
     retired = catalogue["retired_from"] if "retired_from" in catalogue else pd.Series(dtype=object)
     frame["retired_from"] = frame["measure_id"].map(retired).astype(object)
     frame["current_month"] = current_month(today)
-    frame["owned"] = frame["measure_id"].map(account.may_submit).astype(bool)
+    frame["owned"] = frame["measure_id"].map(_each_once(frame["measure_id"], account.may_submit)).astype(bool)
     locked = set(locked_periods) if not account.is_admin else set()
     frame["locked"] = frame["period"].isin(locked)
     frame["needs_commentary"] = (
@@ -102,7 +102,7 @@ def limit_problems(frame: pd.DataFrame, settings: Settings, source: str, rows: d
     ``YYYY-MM`` and a value that is not a number are left to the schema's own checks.
     """
     problems = []
-    outside = frame["period"].map(lambda p: is_month(p) and not within(p, settings.years))
+    outside = frame["period"].map(_each_once(frame["period"], lambda p: is_month(p) and not within(p, settings.years)))
     for i in frame.index[outside]:
         problems.append(Problem(source, rows.get(i), "period", str(frame.at[i, "period"]),
                                 f"is outside the months accepted ({span_text(settings.years)})"))
@@ -116,6 +116,11 @@ def limit_problems(frame: pd.DataFrame, settings: Settings, source: str, rows: d
         problems.append(Problem(source, rows.get(i), "value", str(frame.at[i, "value"]),
                                 f"is beyond the largest figure accepted (from {-figure_limit:,.0f} to {figure_limit:,.0f})"))
     return problems
+
+
+def _each_once(values: pd.Series, function) -> dict:
+    """``function`` of each distinct value (a history repeats a few hundred months and measures many times)."""
+    return {value: function(value) for value in values.unique()}
 
 
 def _order(problem: Problem) -> tuple:

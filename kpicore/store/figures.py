@@ -131,13 +131,16 @@ def catalogue_snapshot(path: Path | str | None) -> Snapshot:
         return _catalogue(db)
 
 
+def _table(db: Database, sql: str) -> pd.DataFrame:
+    """A query's rows as a frame, by the cursor (no dict per row)."""
+    cursor = db.conn.execute(sql)
+    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
 def _catalogue(db: Database) -> Snapshot:
-    areas = pd.DataFrame(db.query("SELECT * FROM areas ORDER BY position"))
-    measures = pd.DataFrame(db.query("SELECT * FROM measures ORDER BY position"))
-    targets = pd.DataFrame(
-        db.query("SELECT * FROM targets ORDER BY measure_id, from_period"),
-        columns=["measure_id", "from_period", "target", "tolerance"],
-    )
+    areas = _table(db, "SELECT * FROM areas ORDER BY position")
+    measures = _table(db, "SELECT * FROM measures ORDER BY position")
+    targets = _table(db, "SELECT measure_id, from_period, target, tolerance FROM targets ORDER BY measure_id, from_period")
     version = next(db.query("SELECT coalesce(max(version_id), 0) AS v FROM observation_versions"))["v"]
     measures["killer_kpi"] = measures["killer_kpi"].astype(bool)
     for column in ("target", "tolerance"):
@@ -178,9 +181,7 @@ def _checked(db: Database, frame: pd.DataFrame, user: str, source: str, today) -
     """The figures checked against the catalogue, ownership and locks as they stand in ``db``."""
     me = account_in(db, user)
     access.require_submit(me, frame["measure_id"].astype(str))
-    measures = pd.DataFrame(list(db.query(
-        "SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures"
-    )))
+    measures = _table(db, "SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures")
     locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
     valid, problems = figure_checks.validate(
         frame, measures, account=me, locked_periods=locked, today=today, source=source, settings=read_settings(db)

@@ -67,37 +67,41 @@ def _plain(header: Header, body: Grid, resolver: MeasureResolver) -> tuple[np.nd
     """Which rows are plain, and their figures (in row order) as a list per column of ``FIGURE_COLUMNS``."""
     width = len(header.cells)
     fits = np.fromiter((len(cells) <= width for _, cells in body), dtype=bool, count=len(body))
-    measures = _measures(header, body, resolver)
-    periods = _periods(_column(header, body, "period"))
-    values, texts, percent, numeric = _values(_column(header, body, "value"), measures["unit"])
-    plain = fits & measures["ok"].to_numpy(dtype=bool) & periods["ok"].to_numpy(dtype=bool) & numeric
-    rows = np.flatnonzero(plain)
-    commentary, groups = (_column(header, body, key) for key in ("commentary", "performance_group"))
-    commentary, groups = [commentary[i] for i in rows], [groups[i] for i in rows]
-    group = _once(groups, group_of)
+    measure_ok, measure_id, measure_column, measure_text, unit = _measures(header, body, resolver)
+    period_ok, period, period_text = _periods(_column(header, body, "period"))
+    values, texts, percent, numeric = _values(_column(header, body, "value"), unit)
+    plain = fits & np.array(measure_ok, dtype=bool) & np.array(period_ok, dtype=bool) & numeric
+    every = bool(plain.all())
+    rows = range(len(body)) if every else np.flatnonzero(plain).tolist()
+
+    def kept(column: list | tuple) -> list:
+        return list(column) if every else [column[i] for i in rows]
+
+    commentary, groups = (kept(_column(header, body, key)) for key in ("commentary", "performance_group"))
     count = len(rows)
     figures = {
-        "row": [body[i][0] for i in rows],
-        "measure_column": measures["column"].to_numpy()[rows].tolist(),
-        "measure_text": measures["text"].to_numpy()[rows].tolist(),
+        "row": kept([number for number, _ in body]),
+        "measure_column": kept(measure_column),
+        "measure_text": kept(measure_text),
         "period_column": [header.names.get("period")] * count,
-        "period_text": periods["text"].to_numpy()[rows].tolist(),
+        "period_text": kept(period_text),
         "value_column": [header.names.get("value")] * count,
-        "value_text": [texts[i] for i in rows],
-        "measure_id": measures["measure_id"].to_numpy()[rows].tolist(),
-        "period": periods["period"].to_numpy()[rows].tolist(),
-        "value": values[rows].tolist(),
-        "percent": percent[rows].tolist(),
+        "value_text": kept(texts),
+        "measure_id": kept(measure_id),
+        "period": kept(period),
+        "value": values[plain].tolist(),
+        "percent": percent[plain].tolist(),
         "commentary": [None if blank(c) else shown(c).strip() for c in commentary],
-        "performance_group": group,
+        "performance_group": _once(groups, group_of),
         "commentary_given": [not blank(c) for c in commentary],
         "group_given": [not blank(g) for g in groups],
     }
     return plain, figures
 
 
-def _measures(header: Header, body: Grid, resolver: MeasureResolver) -> pd.DataFrame:
-    """Each row's measure, resolved once per distinct pair of measure cells: ``ok, measure_id, column, text, unit``."""
+def _measures(header: Header, body: Grid, resolver: MeasureResolver) -> list[tuple]:
+    """Each row's measure, resolved once per distinct pair of measure cells: the columns
+    ``ok, measure_id, column, text, unit``."""
     keys = [key for key in ("measure_id", "measure") if key in header.columns]
     pairs = list(zip(*(_column(header, body, key) for key in keys), strict=True))
 
@@ -105,16 +109,21 @@ def _measures(header: Header, body: Grid, resolver: MeasureResolver) -> pd.DataF
         measure_id, column, text, problem = resolver.resolve(dict(zip(keys, pair, strict=True)), header.names)
         return problem is None, measure_id, column, text, resolver.unit(measure_id) if problem is None else None
 
-    return pd.DataFrame(_once(pairs, resolved), columns=["ok", "measure_id", "column", "text", "unit"])
+    return _columns(_once(pairs, resolved), 5)
 
 
-def _periods(cells: list) -> pd.DataFrame:
-    """Each row's month, read once per distinct cell by ``period_of``: ``ok, period, text``."""
+def _periods(cells: list) -> list[tuple]:
+    """Each row's month, read once per distinct cell by ``period_of``: the columns ``ok, period, text``."""
     def read(cell: object) -> tuple:
         period, problem = period_of(cell)
         return problem is None, period, shown(cell)
 
-    return pd.DataFrame(_once(cells, read), columns=["ok", "period", "text"])
+    return _columns(_once(cells, read), 3)
+
+
+def _columns(rows: list[tuple], width: int) -> list[tuple]:
+    """Rows of ``width`` values as ``width`` columns."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
 def _once(items: list, function) -> list:
@@ -124,19 +133,19 @@ def _once(items: list, function) -> list:
     return [known[item] for item in items]
 
 
-def _values(cells: list, units: pd.Series) -> tuple[np.ndarray, list, np.ndarray, np.ndarray]:
+def _values(cells: list, units: tuple) -> tuple[np.ndarray, list, np.ndarray, np.ndarray]:
     """``(value, text, percent, plain)`` of each row's value cell; ``plain`` where it is text that is a plain,
     finite number no longer than a number may be (a percentage only for a percentage measure)."""
     limit = UPLOAD_LIMITS.max_number_chars
     texts = [cell if isinstance(cell, str) else "" for cell in cells]
+    match = _PLAIN_NUMBER.fullmatch
     plain = np.fromiter(
-        (len(text) <= limit and _PLAIN_NUMBER.fullmatch(text) is not None for text in texts), dtype=bool, count=len(texts)
+        (len(text) <= limit and match(text) is not None for text in texts), dtype=bool, count=len(texts)
     )
     percent = np.fromiter((text.endswith("%") for text in texts), dtype=bool, count=len(texts))
-    cores = [text[:-1] if sign else text for text, sign in zip(texts, percent, strict=True)]
     values = np.full(len(texts), np.nan)
     if plain.any():
-        values[plain] = np.array([cores[i] for i in np.flatnonzero(plain)], dtype=float)
+        values[plain] = [float(texts[i].removesuffix("%")) for i in np.flatnonzero(plain).tolist()]
     plain &= np.isfinite(values)
-    plain &= ~percent | (units.to_numpy() == Unit.PERCENT.value)
+    plain &= ~percent | np.array([u == Unit.PERCENT.value for u in units], dtype=bool)
     return values, texts, percent, plain
