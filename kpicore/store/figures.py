@@ -154,25 +154,25 @@ def seen_versions(current: pd.DataFrame, keys: pd.DataFrame) -> Seen:
     """What a person previewing ``keys`` sees: the current version of each, ``None`` where there is none."""
     versions = {
         (m, p): (int(v), float(x))
-        for m, p, v, x in zip(current["measure_id"], current["period"], current["version_id"], current["value"])
+        for m, p, v, x in zip(*(current[c].tolist() for c in ("measure_id", "period", "version_id", "value")))
     }
-    return {(m, p): versions.get((m, p), (None, None)) for m, p in zip(keys["measure_id"], keys["period"])}
+    return {key: versions.get(key, (None, None)) for key in zip(keys["measure_id"].tolist(), keys["period"].tolist())}
 
 
 def moved_since(current: pd.DataFrame, seen: Seen, keys: Iterable[tuple[str, str]]) -> list[dict]:
     """The figures among ``keys`` (``measure_id, period``) whose current version, in ``current``, is not
     the one the person saw: each with the value seen and the current ``value, recorded_by, recorded_at``."""
-    now = current.set_index(["measure_id", "period"])
+    columns = ("measure_id", "period", "version_id", "value", "recorded_by", "recorded_at")
+    now = {(m, p): rest for m, p, *rest in zip(*(current[c].tolist() for c in columns))}
     moved = []
     for key in dict.fromkeys(keys):
-        version = int(now.at[key, "version_id"]) if key in now.index else None
+        version, value, recorded_by, recorded_at = now.get(key, (None, None, None, None))
         expected, before = seen.get(key, (None, None))
-        if version == expected:
+        if (None if version is None else int(version)) == expected:
             continue
-        row = now.loc[key]
         moved.append({
-            "measure_id": key[0], "period": key[1], "seen_value": before, "value": float(row["value"]),
-            "recorded_by": row["recorded_by"], "recorded_at": row["recorded_at"],
+            "measure_id": key[0], "period": key[1], "seen_value": before, "value": float(value),
+            "recorded_by": recorded_by, "recorded_at": recorded_at,
         })
     return moved
 
@@ -180,7 +180,7 @@ def moved_since(current: pd.DataFrame, seen: Seen, keys: Iterable[tuple[str, str
 def _checked(db: Database, frame: pd.DataFrame, user: str, source: str, today) -> pd.DataFrame:
     """The figures checked against the catalogue, ownership and locks as they stand in ``db``."""
     me = account_in(db, user)
-    access.require_submit(me, frame["measure_id"].astype(str))
+    access.require_submit(me, frame["measure_id"].astype(str).unique().tolist())
     measures = _table(db, "SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures")
     locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
     valid, problems = figure_checks.validate(
@@ -225,12 +225,12 @@ def record_figures(
         valid = _checked(db, frame, user, source, today)
     with writing(path) as db:
         me = account_in(db, user)
-        access.require_submit(me, valid["measure_id"].astype(str))
+        access.require_submit(me, valid["measure_id"].astype(str).unique().tolist())
         locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
         access.require_locked_write(me, set(valid["period"]) & locked, reason)
         current = _current(db, valid)
         compared = compare_with_current(valid, current)
-        if seen is not None and (moved := moved_since(current, seen, zip(compared["measure_id"], compared["period"]))):
+        if seen is not None and (moved := moved_since(current, seen, zip(compared["measure_id"].tolist(), compared["period"].tolist()))):
             raise StaleFigures(moved)
         changed = compared[compared["status"] != "unchanged"]
         revised = int((changed["status"] == "revised").sum())

@@ -115,7 +115,7 @@ def plan(
     snapshot, current = store.submission_view(path, frame[["measure_id", "period"]])
     current = current if len(frame) else None
     if seen is not None and current is not None:  # what the person was shown moved: told before any other problem
-        if moved := store.moved_since(current, seen, zip(frame["measure_id"], frame["period"])):
+        if moved := store.moved_since(current, seen, zip(frame["measure_id"].tolist(), frame["period"].tolist())):
             raise store.StaleFigures(moved)
     if current is not None and len(current):
         existing = current.set_index(["measure_id", "period"])

@@ -121,9 +121,9 @@ def _periods(cells: list) -> list[tuple]:
     return _columns(_once(cells, read), 3)
 
 
-def _columns(rows: list[tuple], width: int) -> list[tuple]:
+def _columns(rows: list[tuple], width: int) -> list[list]:
     """Rows of ``width`` values as ``width`` columns."""
-    return list(zip(*rows, strict=True)) if rows else [()] * width
+    return [[row[k] for row in rows] for k in range(width)]
 
 
 def _once(items: list, function) -> list:
