@@ -13,6 +13,7 @@ row-by-row read (``tests/test_import_plain_rows.py`` compares the two on every t
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,10 @@ def _column(header: Header, body: Grid, key: str) -> list:
     position = header.columns.get(key)
     if position is None:
         return [None] * len(body)
-    return [cells[position] if position < len(cells) else None for _, cells in body]
+    rows = [cells for _, cells in body]
+    if min(map(len, rows), default=0) > position:  # every row reaches the column
+        return list(map(itemgetter(position), rows))
+    return [cells[position] if position < len(cells) else None for cells in rows]
 
 
 def _plain(header: Header, body: Grid, resolver: MeasureResolver) -> tuple[np.ndarray, dict[str, list]]:
@@ -77,8 +81,9 @@ def _plain(header: Header, body: Grid, resolver: MeasureResolver) -> tuple[np.nd
     def kept(column: list | tuple) -> list:
         return list(column) if every else [column[i] for i in rows]
 
-    commentary, groups = (kept(_column(header, body, key)) for key in ("commentary", "performance_group"))
     count = len(rows)
+    commentary, commentary_given = _commentary(header, body, kept, count)
+    groups = kept(_column(header, body, "performance_group"))
     figures = {
         "row": kept([number for number, _ in body]),
         "measure_column": kept(measure_column),
@@ -91,12 +96,21 @@ def _plain(header: Header, body: Grid, resolver: MeasureResolver) -> tuple[np.nd
         "period": kept(period),
         "value": values[plain].tolist(),
         "percent": percent[plain].tolist(),
-        "commentary": [None if blank(c) else shown(c).strip() for c in commentary],
+        "commentary": commentary,
         "performance_group": _once(groups, group_of),
-        "commentary_given": [not blank(c) for c in commentary],
-        "group_given": [not blank(g) for g in groups],
+        "commentary_given": commentary_given,
+        "group_given": [not given for given in _once(groups, blank)],
     }
     return plain, figures
+
+
+def _commentary(header: Header, body: Grid, kept, count: int) -> tuple[list, list]:
+    """Each kept row's commentary as ``read_long_row`` reads it (blank is none, else stripped), and whether given."""
+    if "commentary" not in header.columns:
+        return [None] * count, [False] * count
+    cells = kept(_column(header, body, "commentary"))
+    given = [not blank(c) for c in cells]
+    return [shown(c).strip() if g else None for c, g in zip(cells, given, strict=True)], given
 
 
 def _measures(header: Header, body: Grid, resolver: MeasureResolver) -> list[tuple]:
@@ -147,5 +161,6 @@ def _values(cells: list, units: tuple) -> tuple[np.ndarray, list, np.ndarray, np
     if plain.any():
         values[plain] = [float(texts[i].removesuffix("%")) for i in np.flatnonzero(plain).tolist()]
     plain &= np.isfinite(values)
-    plain &= ~percent | np.array([u == Unit.PERCENT.value for u in units], dtype=bool)
+    percentage = Unit.PERCENT.value
+    plain &= ~percent | np.array([u == percentage for u in units], dtype=bool)
     return values, texts, percent, plain
