@@ -73,8 +73,12 @@ def csv_grid(parsed: Parsed, data: bytes, budget: Budget | None = None) -> Grid 
     if not _decodes(parsed, data, text_encoding):
         return None
     budget = budget or Budget(parsed.limits)
-    if (grid := _clean_csv(data, text_encoding, budget)) is not None:
-        return grid
+    try:
+        if (grid := _clean_csv(data, text_encoding, budget)) is not None:
+            return grid
+    except Refused as refused:
+        refused.record(parsed)
+        return None
     before, grid, number = len(parsed.problems), [], 0
     text = io.TextIOWrapper(io.BytesIO(data), encoding=text_encoding, newline="")
     try:
