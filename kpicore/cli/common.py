@@ -1,4 +1,5 @@
-"""What every command shares: a month given as an argument, and writing a result to a file or the screen."""
+"""What the commands share once they run: reading a file given, a targets or comparators preview, and writing a
+result to a file or the screen (a month argument is ``arguments.month_argument``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from kpicore.problems import ValidationFailed
 from kpicore.workflows.preview import Previewed
 
 PREVIEW_LINES = 100
-"""A preview lists this many changes, then counts the rest (a history of 60,000 figures is a summary)."""
+"""A targets or comparators preview lists this many changes, then counts the rest (``import`` of figures
+prints its own summary: ``data_entry``)."""
 
 
 def write_out(data: bytes, output: Path | None) -> None:
