@@ -140,8 +140,8 @@ def plan(
     names = snapshot.measures.set_index("measure_id")
     changes = compared.assign(
         row=frame.loc[compared.index, "row"],
-        measure=compared["measure_id"].map(names["name"]),
-        unit=compared["measure_id"].map(names["unit"]),
+        measure=names["name"].reindex(compared["measure_id"].to_numpy()).array,
+        unit=names["unit"].reindex(compared["measure_id"].to_numpy()).array,
         band=band.loc[compared.index],
     )[CHANGE_COLUMNS]
     notes = list(parsed.notes)
@@ -152,7 +152,7 @@ def plan(
             f"({', '.join(f'{m} {label(p)}' for m, p in zip(silent['measure_id'][:5], silent['period'][:5]))}"
             f"{', …' if len(silent) > 5 else ''})."
         )
-    locked = sorted(set(changes.loc[changes["status"] != "unchanged", "period"]) & locks)
+    locked = sorted(set(changes.loc[changes["status"] != "unchanged", "period"].unique().tolist()) & locks)
     if seen is None:
         seen = store.seen_versions(current, valid)
     return Plan(parsed.name, source, parsed.layout, [], changes, notes, locked, seen, today)
