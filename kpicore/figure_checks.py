@@ -69,12 +69,13 @@ def validate(
         for i in frame.index[~known]
     ]
     frame = frame[known]
+    joined = catalogue.reindex(frame["measure_id"].to_numpy())  # each figure's measure, by a hash join
     for column in ("unit", "lower_bound", "upper_bound", "frequency"):
-        frame[column] = frame["measure_id"].map(catalogue[column])
-    retired = catalogue["retired_from"] if "retired_from" in catalogue else pd.Series(dtype=object)
-    frame["retired_from"] = frame["measure_id"].map(retired).astype(object)
+        frame[column] = joined[column].to_numpy()
+    retired = joined["retired_from"].to_numpy() if "retired_from" in joined else None
+    frame["retired_from"] = pd.Series(retired, index=frame.index, dtype=object)
     frame["current_month"] = current_month(today)
-    frame["owned"] = frame["measure_id"].map(account.may_submit).astype(bool)
+    frame["owned"] = frame["measure_id"].isin([m for m in frame["measure_id"].unique() if account.may_submit(m)])
     locked = set(locked_periods) if not account.is_admin else set()
     frame["locked"] = frame["period"].isin(locked)
     frame["needs_commentary"] = (
@@ -102,7 +103,7 @@ def limit_problems(frame: pd.DataFrame, settings: Settings, source: str, rows: d
     ``YYYY-MM`` and a value that is not a number are left to the schema's own checks.
     """
     problems = []
-    outside = frame["period"].map(lambda p: is_month(p) and not within(p, settings.years))
+    outside = frame["period"].isin([p for p in frame["period"].unique() if is_month(p) and not within(p, settings.years)])
     for i in frame.index[outside]:
         problems.append(Problem(source, rows.get(i), "period", str(frame.at[i, "period"]),
                                 f"is outside the months accepted ({span_text(settings.years)})"))

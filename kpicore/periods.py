@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where it is used, so that the command line starts without it
+    import pandas as pd
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _MON_YY = re.compile(r"^\s*([A-Za-z]{3,9})[-\s]+(\d{2}|\d{4})\s*$")
@@ -83,7 +85,7 @@ def parse_period(text: object, *, years: tuple[int, int] = (FIRST_YEAR, LAST_YEA
 
 
 def _read_period(text: object) -> str:
-    if isinstance(text, (datetime, date, pd.Timestamp)):
+    if isinstance(text, (datetime, date)):  # a pandas Timestamp is a datetime
         return format_period(text.year, text.month)
     raw = str(text)
     if match := _ISO.match(raw):
@@ -129,8 +131,13 @@ def label(period: object) -> str:
 
     Anything stored that is not a month ``YYYY-MM`` is shown as it is (blank for none), never refused.
     """
-    if period is None or (not isinstance(period, str) and pd.isna(period)):
+    if period is None:
         return ""
+    if not isinstance(period, str):
+        import pandas as pd
+
+        if pd.isna(period):
+            return ""
     text = str(period)
     return f"{_ABBREVIATIONS[int(text[5:7]) - 1]}-{text[2:4]}" if is_month(text) else text
 

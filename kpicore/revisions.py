@@ -37,4 +37,5 @@ def compare_with_current(figures: pd.DataFrame, current: pd.DataFrame) -> pd.Dat
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip())
+    """Text as compared: blank for none, else without surrounding spaces (over the whole column at once)."""
+    return series.astype(object).where(series.notna(), "").astype(str).str.strip()

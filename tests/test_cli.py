@@ -173,6 +173,17 @@ def test_a_long_preview_is_a_summary_not_a_line_per_row(tmp_path):
         pd.period_range("2000-01", periods=250, freq="M").strftime("%Y-%m")
     ]
     (tmp_path / "many.csv").write_text("\n".join(rows))
-    result = run("import", str(tmp_path / "many.csv"), "--dry-run", db=db)
+    result = run("import", str(tmp_path / "many.csv"), "--dry-run", "--preview", str(tmp_path / "preview.csv"), db=db)
     out = result.stdout.decode().splitlines()
-    assert result.returncode == 0 and "  ... and 150 more" in out and len(out) < 110
+    assert result.returncode == 0 and len(out) < 30, out
+    assert "many.csv: 250 new, 0 revised, 0 unchanged figure(s)." in out
+    assert "1 measure(s), 250 month(s): Jan-00 to Oct-20." in out
+    # counted by year: 2000 to 2019 twelve each, 2020 ten
+    assert "    2000:        12 new         0 revised         0 unchanged" in out
+    assert "    2020:        10 new         0 revised         0 unchanged" in out
+    assert not any("initial-contact-decisions-made-within" in line for line in out)
+    preview = pd.read_csv(tmp_path / "preview.csv")
+    assert len(preview) == 250 and set(preview["status"]) == {"new"} and preview["row"].tolist() == list(range(2, 252))
+    full = run("import", str(tmp_path / "many.csv"), "--dry-run", "--full", db=db).stdout.decode().splitlines()
+    assert sum("initial-contact-decisions-made-within" in line for line in full) == 250
+    assert "  new      initial-contact-decisions-made-within 2020-10: 50" in full

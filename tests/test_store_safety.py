@@ -57,15 +57,15 @@ def many_figures(n: int) -> pd.DataFrame:
 
 
 def test_a_write_failing_after_its_first_batch_leaves_nothing(db, monkeypatch):
-    """sqlite-utils inserts in batches of 100: the 130th row fails after the first batch is in."""
-    real = figures_store.records
+    """The versions are inserted by one ``executemany``: the 130th row fails after 129 are in."""
+    real = figures_store._version_rows
 
-    def sabotaged(frame):
-        rows = real(frame)
-        rows[129]["measure_id"] = "no-such-measure"  # the foreign key fails in the second batch
+    def sabotaged(*args):
+        rows = real(*args)
+        rows[129] = ("no-such-measure", *rows[129][1:])  # the foreign key fails on the 130th row
         return rows
 
-    monkeypatch.setattr(figures_store, "records", sabotaged)
+    monkeypatch.setattr(figures_store, "_version_rows", sabotaged)
     before = dump(db)
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         store.record_figures(db, many_figures(150), user=ADMIN, source="cli", today=TODAY)

@@ -221,14 +221,14 @@ def test_cli_dry_run_previews_and_writes_nothing(db, capsys):
 
 def test_a_failure_half_way_through_the_insert_rolls_everything_back(db, monkeypatch):
     result = plan(db, "long-valid.csv")
-    real = figures_store.records
+    real = figures_store._version_rows
 
-    def sabotaged(frame):
-        records = real(frame)
-        records[-1]["measure_id"] = "no-such-measure"  # the foreign key fails on the last row
-        return records
+    def sabotaged(*args):
+        rows = real(*args)
+        rows[-1] = ("no-such-measure", *rows[-1][1:])  # the foreign key fails on the last row
+        return rows
 
-    monkeypatch.setattr(figures_store, "records", sabotaged)
+    monkeypatch.setattr(figures_store, "_version_rows", sabotaged)
     before = dump(db)
     with pytest.raises(Exception, match="FOREIGN KEY"):
         submission.commit(db, result, user=OWNER)

@@ -8,139 +8,18 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pandas as pd
 
 from kpicore import figure_checks, store
-from kpicore.cli.common import file_bytes, month_argument, preview_then_write, write_out
+from kpicore.cli.common import file_bytes, preview_then_write, write_out
 from kpicore.files.csv_writer import write_csv
 from kpicore.files.upload.limits import COMMAND_LINE_LIMITS
 from kpicore.periods import label
 from kpicore.problems import Problem, ValidationFailed
 from kpicore.reports import catalogue
 from kpicore.store import catalogue as store_catalogue
-from kpicore.vocab import Frequency, Polarity, Unit
 from kpicore.workflows import catalogue as year_end
-
-
-def _optional_number(text: str) -> float | None:
-    """A number, or ``none`` for no value (a bound removed)."""
-    if text.strip().lower() in ("none", ""):
-        return None
-    try:
-        return float(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number (or none)") from error
-
-
-def add_parsers(commands) -> None:
-    """``measures``, ``targets``, ``comparators`` and ``catalogue``: the catalogue, changed by administrators."""
-    writer = argparse.ArgumentParser(add_help=False)
-    writer.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
-    writer.add_argument("--reason", required=True, help="why (recorded with the change)")
-    _measures_parsers(commands, writer)
-    _targets_parsers(commands, writer)
-
-    comparators = commands.add_parser("comparators", help="list, set and import comparators (admins)")
-    actions = comparators.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="every comparator entry (CSV)")
-    listing.add_argument("--measure", help="one measure (its id)")
-    one = actions.add_parser("set", parents=[writer], help="a measure's comparator from a month")
-    one.add_argument("measure_id", metavar="ID")
-    one.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month it applies to")
-    one.add_argument("--value", type=float, help="the comparator's figure, in the measure's unit")
-    one.add_argument("--label", help='where it comes from ("England 2022-23"), or the comparator itself')
-    _import_parser(actions, "comparators")
-    _template_parser(actions, "comparators")
-
-    book = commands.add_parser("catalogue", help="the catalogue's history, and the whole of it as a dataset")
-    actions = book.add_subparsers(dest="action", required=True)
-    log = actions.add_parser("history", help="every change to the catalogue, newest first (CSV)")
-    log.add_argument("--measure", help="one measure (its id)")
-    log.add_argument("--output", type=Path, help="file to write (default: standard output)")
-    export = actions.add_parser("export", help="the catalogue and current figures in the data/ layout (for init --data)")
-    export.add_argument("directory", type=Path, metavar="DIR")
-    export.add_argument("--force", action="store_true", help="replace dataset files already in DIR")
-
-
-def _measures_parsers(commands, writer: argparse.ArgumentParser) -> None:
-    measures = commands.add_parser("measures", help="list, add, edit, retire and reinstate measures (admins)")
-    actions = measures.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="every measure with what is in force at a month (CSV)")
-    listing.add_argument("--period", type=month_argument, help="the month (default: the current month)")
-    listing.add_argument("--output", type=Path, help="file to write (default: standard output)")
-
-    add = actions.add_parser("add", parents=[writer], help="add a measure (at the end of the order)")
-    add.add_argument("--id", dest="measure_id", required=True, help="stable id: lower-case letters, digits, hyphens")
-    add.add_argument("--area", dest="area_id", required=True, help="its thematic area (id)")
-    add.add_argument("--name", required=True)
-    add.add_argument("--unit", choices=[u.value for u in Unit], required=True)
-    add.add_argument("--polarity", choices=[p.value for p in Polarity], required=True)
-    add.add_argument("--frequency", choices=[f.value for f in Frequency], required=True)
-    add.add_argument("--killer", dest="killer_kpi", action="store_true", default=argparse.SUPPRESS, help="a killer KPI")
-    _measure_numbers(add)
-
-    edit = actions.add_parser("edit", parents=[writer], help="change a measure (only the options given)")
-    edit.add_argument("measure_id", metavar="ID")
-    for option, dest in (("--name", "name"), ("--area", "area_id")):
-        edit.add_argument(option, dest=dest, default=argparse.SUPPRESS)
-    for option, vocabulary in (("--unit", Unit), ("--polarity", Polarity), ("--frequency", Frequency)):
-        edit.add_argument(option, choices=[v.value for v in vocabulary], default=argparse.SUPPRESS)
-    killer = edit.add_mutually_exclusive_group()
-    killer.add_argument("--killer", dest="killer_kpi", action="store_const", const=True, default=argparse.SUPPRESS)
-    killer.add_argument("--not-killer", dest="killer_kpi", action="store_const", const=False, default=argparse.SUPPRESS)
-    _measure_numbers(edit)
-    edit.add_argument("--position", type=int, default=argparse.SUPPRESS, help="its place in the council's order")
-
-    retire = actions.add_parser("retire", parents=[writer], help="no figure is expected from a month on")
-    retire.add_argument("measure_id", metavar="ID")
-    retire.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month without a figure")
-    reinstate = actions.add_parser("reinstate", parents=[writer], help="bring a retired measure back into use")
-    reinstate.add_argument("measure_id", metavar="ID")
-
-
-def _measure_numbers(parser: argparse.ArgumentParser) -> None:
-    for option in ("--lower-bound", "--upper-bound"):
-        parser.add_argument(option, type=_optional_number, default=argparse.SUPPRESS, metavar="X",
-                            help="smallest/largest value allowed (none: no bound)")
-    parser.add_argument("--dot-threshold", type=float, default=argparse.SUPPRESS, metavar="X",
-                        help="change that turns the direction-of-travel arrow (default 1)")
-
-
-def _targets_parsers(commands, writer: argparse.ArgumentParser) -> None:
-    targets = commands.add_parser("targets", help="list, set, end and import targets (admins)")
-    actions = targets.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="every target entry, ended ones included (CSV)")
-    listing.add_argument("--measure", help="one measure (its id)")
-    one = actions.add_parser("set", parents=[writer], help="a measure's target (and tolerance) from a month")
-    one.add_argument("measure_id", metavar="ID")
-    one.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month it applies to")
-    one.add_argument("--target", type=float, required=True, help="in the measure's unit")
-    tolerance = one.add_mutually_exclusive_group()
-    tolerance.add_argument("--tolerance", type=float, help="on the worse side (default: proposed, 5%% of the target)")
-    tolerance.add_argument("--no-tolerance", action="store_true", help="no tolerance (no amber band)")
-    end = actions.add_parser("end", parents=[writer], help="no target from a month (until a later one)")
-    end.add_argument("measure_id", metavar="ID")
-    end.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month without a target")
-    _import_parser(actions, "targets")
-    _template_parser(actions, "targets")
-
-
-def _import_parser(actions, kind: str) -> None:
-    load = actions.add_parser("import", help=f"check a CSV/XLSX of {kind}, preview it and write it all or nothing")
-    load.add_argument("file", type=Path)
-    load.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
-    load.add_argument("--reason", help="why (required unless --dry-run)")
-    load.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
-
-
-def _template_parser(actions, kind: str) -> None:
-    template = actions.add_parser("template", help=f"a {kind} file pre-filled with what is in force at a month")
-    template.add_argument("--period", type=month_argument, help="the month (default: the current month)")
-    template.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-    template.add_argument("--output", type=Path, help="file to write (default: standard output)")
-
 
 OPTIONS = {
     "measure_id": "ID", "area_id": "--area", "killer_kpi": "--killer", "from_period": "--from",

@@ -1,40 +1,19 @@
-"""What every command shares: a month given as an argument, and writing a result to a file or the screen."""
+"""What the commands share once they run: reading a file given, a targets or comparators preview, and writing a
+result to a file or the screen (a month argument is ``arguments.month_argument``)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from kpicore.files.upload.limits import COMMAND_LINE_LIMITS, MB
-from kpicore.periods import parse_period
 from kpicore.problems import ValidationFailed
 from kpicore.workflows.preview import Previewed
 
-MONTHS = range(1, 121)
-"""The scorecard's window: 1 to 120 months (ten years)."""
 PREVIEW_LINES = 100
-"""A preview lists this many changes, then counts the rest (a history of 60,000 figures is a summary)."""
-
-
-def month_argument(text: str) -> str:
-    """A month as ``argparse`` takes it: ``2022-11``, ``Nov-22`` or ``Nov 2022``; anything else is a usage error."""
-    try:
-        return parse_period(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from error
-
-
-def months_argument(text: str) -> int:
-    """A number of months as ``argparse`` takes it: a whole number from 1 to 120."""
-    try:
-        months = int(text)
-    except ValueError:
-        months = 0
-    if months not in MONTHS:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of months from {MONTHS[0]} to {MONTHS[-1]}")
-    return months
+"""A targets or comparators preview lists this many changes, then counts the rest (``import`` of figures
+prints its own summary: ``data_entry``)."""
 
 
 def write_out(data: bytes, output: Path | None) -> None:

@@ -4,64 +4,18 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import sys
 
 import pandas as pd
 
 from kpicore import store
-from kpicore.cli.common import file_bytes, month_argument, preview_then_write, write_out
+from kpicore.cli.common import file_bytes, write_out
 from kpicore.files.csv_writer import write_csv
 from kpicore.files.upload.limits import COMMAND_LINE_LIMITS
 from kpicore.periods import label
+from kpicore.problems import ValidationFailed
 from kpicore.reports import returns
-from kpicore.vocab import Role
 from kpicore.workflows import submission
-
-
-def add_parsers(commands) -> None:
-    """``import``, ``users``, ``lock``/``unlock``/``locks``, ``returns`` and ``history``."""
-    user = argparse.ArgumentParser(add_help=False)
-    user.add_argument("--user", default=store.LOCAL_ADMIN, help=f"who is acting (default {store.LOCAL_ADMIN})")
-
-    load = commands.add_parser("import", parents=[user], help="validate and load a CSV/XLSX of figures, all or nothing")
-    load.add_argument("file", type=Path)
-    load.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
-    load.add_argument("--reason", help="why figures are revised (required to revise a figure or change a locked month)")
-
-    people = commands.add_parser("users", help="list and manage users and the measures they own (admins)")
-    actions = people.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="every user, role and owned measures")
-    add = actions.add_parser("add", parents=[user], help="register a user or change their role")
-    add.add_argument("email")
-    add.add_argument("--role", choices=[r.value for r in Role], required=True)
-    add.add_argument("--name")
-    remove = actions.add_parser("remove", parents=[user], help="remove a user and their ownership")
-    remove.add_argument("email")
-    for verb, text in (("own", "give a user these measures"), ("disown", "take these measures from a user")):
-        action = actions.add_parser(verb, parents=[user], help=text)
-        action.add_argument("email")
-        action.add_argument("measure_ids", nargs="+", metavar="MEASURE_ID")
-
-    for verb, text in (("lock", "lock a signed-off month (admins)"), ("unlock", "unlock a month (admins)")):
-        action = commands.add_parser(verb, parents=[user], help=text)
-        action.add_argument("period", type=month_argument)
-        action.add_argument("--reason", required=True)
-    commands.add_parser("locks", help="list the locked months")
-
-    rebase = commands.add_parser("rebase", parents=[user], help="start a new SPC period for a measure (admins)")
-    rebase.add_argument("measure_id")
-    rebase.add_argument("period", type=month_argument, help="first month of the new SPC period")
-    rebase.add_argument("--reason", required=True)
-    rebase.add_argument("--remove", action="store_true", help="remove the re-base at this month instead")
-
-    chase = commands.add_parser("returns", help="measures still missing a month's figure, with owners (CSV)")
-    chase.add_argument("--period", type=month_argument, help="the month (default: the month after the latest with data)")
-    chase.add_argument("--output", type=Path, help="file to write (default: standard output)")
-
-    versions = commands.add_parser("history", help="every version of the figures, newest first (CSV)")
-    versions.add_argument("--measure", help="one measure (its id)")
-    versions.add_argument("--period", type=month_argument, help="one month")
-    versions.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
 
 def _users(args: argparse.Namespace) -> None:
@@ -97,19 +51,68 @@ def _returns(args: argparse.Namespace) -> None:
     write_out(write_csv(table.assign(period=period)), args.output)
 
 
+SHOWN = 20
+"""An import of up to this many changes lists each; a larger one is summarised by month (or by year)."""
+BY_YEAR_AFTER = 24
+"""An import covering more months than this is counted by year."""
+PROGRESS_BYTES = 1_000_000
+"""A file at least this large has its steps told on standard error as they start."""
+
+
 def _import(args: argparse.Namespace) -> int:
-    """Check a file, print the report or the preview, and write it unless ``--dry-run``."""
+    """Check a file, print the summary (or every change), and write it unless ``--dry-run``."""
     if (data := file_bytes(args.file)) is None:
         return 1
-    plan = submission.plan_file(args.db, args.file.name, data, user=args.user, source="cli", limits=COMMAND_LINE_LIMITS)
-
-    def line(change) -> str:
-        old = "" if pd.isna(change.old_value) else f"{change.old_value:g} -> "
-        return f"{change.measure_id} {change.period}: {old}{change.value:g}"
-
+    progress = _progress if len(data) >= PROGRESS_BYTES else None
+    plan = submission.plan_file(
+        args.db, args.file.name, data, user=args.user, source="cli", limits=COMMAND_LINE_LIMITS, progress=progress,
+    )
+    if not plan.ok:
+        raise ValidationFailed(plan.problems)
+    for note in plan.notes:
+        print(f"Note: {note}")
+    print(plan.summary())
+    _summary(plan, full=args.full)
+    if args.preview:
+        write_out(write_csv(plan.changes), args.preview)
+        print(f"The preview of every figure ({len(plan.changes):,}) is in {args.preview}.")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    if progress:
+        progress(f"Writing {len(plan.to_write):,} figure(s) in one transaction...")
+    counts = submission.commit(args.db, plan, user=args.user, reason=args.reason, previewed=False)
     # Nobody looked at a preview: the figures are compared with the current ones inside the write.
-    commit = lambda: submission.commit(args.db, plan, user=args.user, reason=args.reason, previewed=False)  # noqa: E731
-    return preview_then_write(plan, line, commit, dry_run=args.dry_run)
+    print(f"Written: {counts['new']} new, {counts['revised']} revised ({counts['unchanged']} unchanged).")
+    return 0
+
+
+def _progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _summary(plan: submission.Plan, *, full: bool) -> None:
+    """Each change (up to ``SHOWN``, or all with ``--full``); else the measures and months covered and the
+    counts by month (by year past ``BY_YEAR_AFTER`` months), and how to see every change."""
+    changes = plan.to_write
+    if full or len(changes) <= SHOWN:
+        for change in changes.itertuples(index=False):
+            print(f"  {change.status:8} {_line(change)}")
+        return
+    months = plan.by_month()
+    span = label(months.index[0]) + (f" to {label(months.index[-1])}" if len(months) > 1 else "")
+    print(f"{plan.changes['measure_id'].nunique():,} measure(s), {len(months):,} month(s): {span}.")
+    if len(months) > BY_YEAR_AFTER:
+        months = months.groupby(months.index.str[:4]).sum()
+    for when, row in months.iterrows():
+        shown = when if len(when) == 4 else label(when)
+        print(f"  {shown:>6}: {row['new']:>9,} new {row['revised']:>9,} revised {row['unchanged']:>9,} unchanged")
+    print("Every figure: --full lists them here, --preview FILE writes them as CSV.")
+
+
+def _line(change) -> str:
+    old = "" if pd.isna(change.old_value) else f"{change.old_value:g} -> "
+    return f"{change.measure_id} {change.period}: {old}{change.value:g}"
 
 
 COMMANDS = {

@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kpicore import store
 from kpicore.access import PermissionDenied
-from kpicore.problems import ValidationFailed
 
 EXIT = {"done": 0, "bad input": 1, "bad arguments": 2, "not allowed": 3, "busy": 4, "unexpected": 5}
 """The exit codes of ``python -m kpicore`` (``main``'s docstring and the README say what each means)."""
@@ -31,7 +29,8 @@ class Outcome:
     code: int = 0
 
 
-def _problems(failure: ValidationFailed) -> tuple[str, int]:
+def _problems(failure) -> tuple[str, int]:
+    """A ``ValidationFailed``: every problem, one a line."""
     lines = [f"Refused: {len(failure.problems)} problem(s), nothing was written."]
     return "\n".join(lines + [f"  {problem}" for problem in failure.problems]), EXIT["bad input"]
 
@@ -40,20 +39,29 @@ def _refused(error: Exception) -> tuple[str, int]:
     return f"Refused: {str(error).strip(chr(39))}. Nothing was written.", EXIT["bad input"]
 
 
-EXPECTED: list[tuple[type | tuple[type, ...], Callable[[Exception], tuple[str, int]]]] = [
-    (ValidationFailed, _problems),
-    ((FileExistsError, FileNotFoundError), lambda error: (str(error), EXIT["bad input"])),
-    (PermissionDenied, lambda error: (f"Not allowed: {error}. Nothing was written.", EXIT["not allowed"])),
-    (store.Busy, lambda error: (f"Busy: {error}.", EXIT["busy"])),
-    ((store.StaleFigures, ValueError, KeyError), _refused),
-]
-"""Each expected failure, in order (the first that matches): its message and exit code."""
+def expected() -> list[tuple[type | tuple[type, ...], Callable[[Exception], tuple[str, int]]]]:
+    """Each expected failure, in order (the first that matches): its message and exit code.
+
+    Built when a command has failed, so that starting the command line imports nothing heavy."""
+    from kpicore import store
+    from kpicore.problems import ValidationFailed
+
+    return [
+        (ValidationFailed, _problems),
+        ((FileExistsError, FileNotFoundError), lambda error: (str(error), EXIT["bad input"])),
+        (PermissionDenied, lambda error: (f"Not allowed: {error}. Nothing was written.", EXIT["not allowed"])),
+        (store.Busy, lambda error: (f"Busy: {error}.", EXIT["busy"])),
+        ((store.StaleFigures, ValueError, KeyError), _refused),
+    ]
+
 
 
 def log_path(db: Path | None) -> Path:
     """Where the details of an unexpected error go: ``KPI_LOG``, else ``kpicore.log`` beside the database."""
+    from kpicore.store.database import default_path
+
     named = os.environ.get("KPI_LOG", "").strip()
-    return Path(named) if named else Path(db or store.default_path()).parent / LOG_NAME
+    return Path(named) if named else Path(db or default_path()).parent / LOG_NAME
 
 
 def _log(db: Path | None, reference: str) -> str:
@@ -82,10 +90,12 @@ def unexpected(db: Path | None, wrote: bool) -> tuple[str, int]:
 def reported(db: Path | None) -> Iterator[Outcome]:
     """Run a command inside: its exit code is ``outcome.code``, or the code of the failure it raised
     (whose message is printed on standard error)."""
-    outcome, commits = Outcome(), store.commits()
+    from kpicore.store.database import commits
+
+    outcome, before = Outcome(), commits()
     try:
         yield outcome
     except Exception as error:  # noqa: BLE001 - every failure ends as a message and an exit code
-        handler = next((told for kinds, told in EXPECTED if isinstance(error, kinds)), None)
-        message, outcome.code = handler(error) if handler else unexpected(db, store.commits() != commits)
+        handler = next((told for kinds, told in expected() if isinstance(error, kinds)), None)
+        message, outcome.code = handler(error) if handler else unexpected(db, commits() != before)
         print(message, file=sys.stderr)

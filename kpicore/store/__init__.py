@@ -14,11 +14,13 @@ from kpicore.store.figures import (
     SOURCES,
     Seen,
     StaleFigures,
+    catalogue_snapshot,
     current_versions,
     history,
     moved_since,
     record_figures,
     seen_versions,
+    submission_view,
     withdraw_figure,
 )
 from kpicore.store.people import (
@@ -41,8 +43,8 @@ from kpicore.store.seed import initialise
 
 __all__ = [
     "DEFAULT_DB", "LOCAL_ADMIN", "SOURCES", "Busy", "Restored", "Seen", "StaleFigures", "account", "admin_events",
-    "backup", "busy_timeout", "commits", "connect", "current_versions", "default_path", "export_observations", "history",
+    "backup", "busy_timeout", "catalogue_snapshot", "commits", "connect", "current_versions", "default_path", "export_observations", "history",
     "initialise", "load", "lock", "locks", "migrate", "moved_since", "owners", "rebase", "record_figures",
-    "remove_rebase", "remove_user", "restore", "save_user", "seen_versions", "set_measures", "unlock", "users",
+    "remove_rebase", "remove_user", "restore", "save_user", "seen_versions", "set_measures", "submission_view", "unlock", "users",
     "withdraw_figure",
 ]

@@ -7,7 +7,9 @@ measure and month. ``record_figures`` is the one way a figure is written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +19,8 @@ from kpicore import access, figure_checks
 from kpicore.periods import label
 from kpicore.problems import Problem, ValidationFailed
 from kpicore.revisions import COMPARED, compare_with_current
-from kpicore.store.database import connect, now, records, writing
+from kpicore.snapshot import Snapshot
+from kpicore.store.database import connect, now, writing
 from kpicore.store.people import account_in
 from kpicore.store.read import read_settings
 
@@ -54,6 +57,10 @@ Seen = dict[tuple[str, str], tuple[int | None, float | None]]
 """The version and value of each figure (``measure_id, period``) a person saw; ``(None, None)`` where there was none."""
 
 
+CURRENT_COLUMNS = ["version_id", "measure_id", "period", *COMPARED, "recorded_by", "recorded_at"]
+"""What is read of a figure's current version."""
+
+
 def current_versions(path: Path | str | None, keys: pd.DataFrame | None = None) -> pd.DataFrame:
     """The current version of every figure (or of the ``measure_id, period`` pairs in ``keys``)."""
     with connect(path) as db:
@@ -61,43 +68,111 @@ def current_versions(path: Path | str | None, keys: pd.DataFrame | None = None) 
 
 
 def _current(db: Database, keys: pd.DataFrame | None) -> pd.DataFrame:
-    columns = ["version_id", "measure_id", "period", *COMPARED, "recorded_by", "recorded_at"]
-    sql = f"SELECT {', '.join(columns)} FROM observations"
-    params: list = []
-    if keys is not None:
-        ids = sorted(set(keys["measure_id"]))
-        sql += f" WHERE measure_id IN ({', '.join('?' * len(ids))})"
-        params = ids
-    frame = pd.DataFrame(list(db.query(sql, params)), columns=columns)
-    if keys is not None:
-        frame = frame.merge(keys[["measure_id", "period"]].drop_duplicates(), on=["measure_id", "period"])
+    """The current versions of ``keys`` (every figure when ``None``); for keys, read by ``figures_around``."""
+    if keys is None:
+        frame = pd.DataFrame(list(db.query(f"SELECT {', '.join(CURRENT_COLUMNS)} FROM observations")), columns=CURRENT_COLUMNS)
+        frame["value"] = frame["value"].astype(float)
+        return frame
+    return _of_keys(figures_around(db, keys, reach=0), keys)
+
+
+def _of_keys(around: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``around`` whose ``measure_id, period`` is one of ``keys``."""
+    wanted = keys[["measure_id", "period"]].drop_duplicates()
+    return around.merge(wanted, on=["measure_id", "period"]).reset_index(drop=True)
+
+
+_AROUND = """
+    SELECT {columns} FROM json_each(:spans) AS s JOIN observations AS o
+        ON o.measure_id = s.value ->> 0 AND o.period <= s.value ->> 2 AND o.period >= {start}
+"""
+_REACH_BACK = """coalesce((
+    SELECT c.period FROM observations AS c
+    WHERE c.measure_id = s.value ->> 0 AND c.period < s.value ->> 1 AND c.value IS NOT NULL
+    ORDER BY c.period DESC LIMIT 1 OFFSET :reach - 1
+), '')"""
+
+
+def figures_around(db: Database, keys: pd.DataFrame, reach: int) -> pd.DataFrame:
+    """The current version of every figure, withdrawn ones included, of each measure in ``keys``
+    (``measure_id, period``) from its earliest month in ``keys`` to its latest, and its ``reach`` latest
+    reported figures before that: what comparing ``keys`` with the record and judging their bands
+    (``rules.bands`` looks back over ``Settings.persistence`` reported figures) needs.
+
+    Read through the ``observation_versions_by_month`` index, measure by measure: what it costs follows
+    the measures and months of ``keys``, not the history stored."""
+    spans = keys.groupby("measure_id", sort=False)["period"].agg(["min", "max"]) if len(keys) else None
+    if spans is None:
+        return pd.DataFrame(columns=CURRENT_COLUMNS)
+    payload = json.dumps([[m, lo, hi] for m, lo, hi in zip(spans.index, spans["min"], spans["max"])])
+    start = _REACH_BACK if reach > 0 else "s.value ->> 1"
+    sql = _AROUND.format(columns=", ".join(f"o.{c}" for c in CURRENT_COLUMNS), start=start)
+    rows = db.conn.execute(sql, {"spans": payload, "reach": reach}).fetchall()
+    frame = pd.DataFrame(rows, columns=CURRENT_COLUMNS)
     frame["value"] = frame["value"].astype(float)
     return frame
+
+
+def submission_view(path: Path | str | None, keys: pd.DataFrame) -> tuple[Snapshot, pd.DataFrame]:
+    """What planning a submission of ``keys`` (``measure_id, period``) reads, in one transaction: a
+    ``Snapshot`` of the catalogue and settings whose observations are only the reported figures that the
+    bands of ``keys`` look back over (``figures_around``), and the current version of each key.
+    Neither grows with the history stored, only with the measures and months submitted."""
+    with connect(path) as db, db.atomic():
+        snapshot = _catalogue(db)
+        around = figures_around(db, keys, reach=snapshot.settings.persistence)
+    reported = around[around["value"].notna()].sort_values(["measure_id", "period"], ignore_index=True)
+    return replace(snapshot, observations=reported), _of_keys(around, keys)
+
+
+def catalogue_snapshot(path: Path | str | None) -> Snapshot:
+    """The catalogue and settings as a ``Snapshot`` without figures (reading a file needs only the measures)."""
+    with connect(path) as db, db.atomic():
+        return _catalogue(db)
+
+
+def _table(db: Database, sql: str) -> pd.DataFrame:
+    """A query's rows as a frame, by the cursor (no dict per row)."""
+    cursor = db.conn.execute(sql)
+    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
+def _catalogue(db: Database) -> Snapshot:
+    areas = _table(db, "SELECT * FROM areas ORDER BY position")
+    measures = _table(db, "SELECT * FROM measures ORDER BY position")
+    targets = _table(db, "SELECT measure_id, from_period, target, tolerance FROM targets ORDER BY measure_id, from_period")
+    version = next(db.query("SELECT coalesce(max(version_id), 0) AS v FROM observation_versions"))["v"]
+    measures["killer_kpi"] = measures["killer_kpi"].astype(bool)
+    for column in ("target", "tolerance"):
+        targets[column] = targets[column].astype(float)
+    observations = pd.DataFrame({"measure_id": pd.Series(dtype=object), "period": pd.Series(dtype=object),
+                                 "value": pd.Series(dtype=float)})
+    return Snapshot(areas, measures, targets, observations, read_settings(db), version)
 
 
 def seen_versions(current: pd.DataFrame, keys: pd.DataFrame) -> Seen:
     """What a person previewing ``keys`` sees: the current version of each, ``None`` where there is none."""
     versions = {
         (m, p): (int(v), float(x))
-        for m, p, v, x in zip(current["measure_id"], current["period"], current["version_id"], current["value"])
+        for m, p, v, x in zip(*(current[c].tolist() for c in ("measure_id", "period", "version_id", "value")))
     }
-    return {(m, p): versions.get((m, p), (None, None)) for m, p in zip(keys["measure_id"], keys["period"])}
+    return {key: versions.get(key, (None, None)) for key in zip(keys["measure_id"].tolist(), keys["period"].tolist())}
 
 
 def moved_since(current: pd.DataFrame, seen: Seen, keys: Iterable[tuple[str, str]]) -> list[dict]:
     """The figures among ``keys`` (``measure_id, period``) whose current version, in ``current``, is not
     the one the person saw: each with the value seen and the current ``value, recorded_by, recorded_at``."""
-    now = current.set_index(["measure_id", "period"])
+    columns = ("measure_id", "period", "version_id", "value", "recorded_by", "recorded_at")
+    now = {(m, p): rest for m, p, *rest in zip(*(current[c].tolist() for c in columns))}
     moved = []
     for key in dict.fromkeys(keys):
-        version = int(now.at[key, "version_id"]) if key in now.index else None
+        version, value, recorded_by, recorded_at = now.get(key, (None, None, None, None))
         expected, before = seen.get(key, (None, None))
-        if version == expected:
+        if (None if version is None else int(version)) == expected:
             continue
-        row = now.loc[key]
         moved.append({
-            "measure_id": key[0], "period": key[1], "seen_value": before, "value": float(row["value"]),
-            "recorded_by": row["recorded_by"], "recorded_at": row["recorded_at"],
+            "measure_id": key[0], "period": key[1], "seen_value": before, "value": float(value),
+            "recorded_by": recorded_by, "recorded_at": recorded_at,
         })
     return moved
 
@@ -105,10 +180,8 @@ def moved_since(current: pd.DataFrame, seen: Seen, keys: Iterable[tuple[str, str
 def _checked(db: Database, frame: pd.DataFrame, user: str, source: str, today) -> pd.DataFrame:
     """The figures checked against the catalogue, ownership and locks as they stand in ``db``."""
     me = account_in(db, user)
-    access.require_submit(me, frame["measure_id"].astype(str))
-    measures = pd.DataFrame(list(db.query(
-        "SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures"
-    )))
+    access.require_submit(me, frame["measure_id"].astype(str).unique().tolist())
+    measures = _table(db, "SELECT measure_id, unit, lower_bound, upper_bound, frequency, retired_from FROM measures")
     locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
     valid, problems = figure_checks.validate(
         frame, measures, account=me, locked_periods=locked, today=today, source=source, settings=read_settings(db)
@@ -152,12 +225,12 @@ def record_figures(
         valid = _checked(db, frame, user, source, today)
     with writing(path) as db:
         me = account_in(db, user)
-        access.require_submit(me, valid["measure_id"].astype(str))
+        access.require_submit(me, valid["measure_id"].astype(str).unique().tolist())
         locked = {r["period"] for r in db.query("SELECT period FROM locked_periods")}
         access.require_locked_write(me, set(valid["period"]) & locked, reason)
         current = _current(db, valid)
         compared = compare_with_current(valid, current)
-        if seen is not None and (moved := moved_since(current, seen, zip(compared["measure_id"], compared["period"]))):
+        if seen is not None and (moved := moved_since(current, seen, zip(compared["measure_id"].tolist(), compared["period"].tolist()))):
             raise StaleFigures(moved)
         changed = compared[compared["status"] != "unchanged"]
         revised = int((changed["status"] == "revised").sum())
@@ -165,13 +238,20 @@ def record_figures(
             raise ValidationFailed(
                 [Problem(source, None, "reason", "", f"a reason is required to revise {revised} figure(s) already recorded")]
             )
-        stamp = now()
-        db["observation_versions"].insert_all(
-            records(
-                changed[list(figure_checks.FIELDS)].assign(recorded_by=me.email, recorded_at=stamp, source=source, reason=reason)
-            )
-        )
+        db.conn.executemany(_INSERT, _version_rows(changed, me.email, now(), source, reason))
     return {"new": len(changed) - revised, "revised": revised, "unchanged": len(compared) - len(changed)}
+
+
+_VERSION_COLUMNS = [*figure_checks.FIELDS, "recorded_by", "recorded_at", "source", "reason"]
+_INSERT = (
+    f"INSERT INTO observation_versions ({', '.join(_VERSION_COLUMNS)}) VALUES ({', '.join('?' * len(_VERSION_COLUMNS))})"
+)
+
+
+def _version_rows(changed: pd.DataFrame, email: str, stamp: str, source: str, reason: str | None) -> list[tuple]:
+    """The new versions as rows of ``_VERSION_COLUMNS`` for one ``executemany`` (a missing value as ``None``)."""
+    columns = [changed[c].astype(object).where(changed[c].notna(), None).tolist() for c in figure_checks.FIELDS]
+    return [(*figure, email, stamp, source, reason) for figure in zip(*columns)]
 
 
 WITHDRAWAL = "withdrawal"

@@ -14,6 +14,7 @@ through the same two steps:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -60,6 +61,14 @@ class Plan(Previewed):
     def summary(self) -> str:
         return self.summarised(("new", "revised", "unchanged"), "figure(s)")
 
+    def by_month(self) -> pd.DataFrame:
+        """How many figures of each month are ``new``, ``revised`` and ``unchanged`` (indexed by ``period``, in order)."""
+        counts = pd.crosstab(self.changes["period"], self.changes["status"]) if len(self.changes) else None
+        columns = ["new", "revised", "unchanged"]
+        if counts is None:
+            return pd.DataFrame(columns=columns, dtype=int)
+        return counts.reindex(columns=columns, fill_value=0).sort_index().rename_axis(index="period", columns=None)
+
 
 def bands_for(snapshot: Snapshot, figures: pd.DataFrame) -> pd.Series:
     """The band each figure would have once recorded (aligned to ``figures``), by ``rules.evaluate``."""
@@ -97,15 +106,16 @@ def plan(
     since is refused first (``store.StaleFigures``, naming each), before any other problem; by default,
     the versions read now, which this preview shows. A viewer is refused outright (``PermissionDenied``).
     """
-    snapshot = store.load(path)
     account = store.account(path, user)
     access.require_submit(account, ())
     locks = set(store.locks(path)["period"])
     problems = list(parsed.problems)
     frame = parsed.figures.reset_index(drop=True)
-    current = store.current_versions(path, frame[["measure_id", "period"]]) if len(frame) else None
+    # Only the figures of the measures and months submitted are read (and those their bands look back over).
+    snapshot, current = store.submission_view(path, frame[["measure_id", "period"]])
+    current = current if len(frame) else None
     if seen is not None and current is not None:  # what the person was shown moved: told before any other problem
-        if moved := store.moved_since(current, seen, zip(frame["measure_id"], frame["period"])):
+        if moved := store.moved_since(current, seen, zip(frame["measure_id"].tolist(), frame["period"].tolist())):
             raise store.StaleFigures(moved)
     if current is not None and len(current):
         existing = current.set_index(["measure_id", "period"])
@@ -130,8 +140,8 @@ def plan(
     names = snapshot.measures.set_index("measure_id")
     changes = compared.assign(
         row=frame.loc[compared.index, "row"],
-        measure=compared["measure_id"].map(names["name"]),
-        unit=compared["measure_id"].map(names["unit"]),
+        measure=names["name"].reindex(compared["measure_id"].to_numpy()).array,
+        unit=names["unit"].reindex(compared["measure_id"].to_numpy()).array,
         band=band.loc[compared.index],
     )[CHANGE_COLUMNS]
     notes = list(parsed.notes)
@@ -142,7 +152,7 @@ def plan(
             f"({', '.join(f'{m} {label(p)}' for m, p in zip(silent['measure_id'][:5], silent['period'][:5]))}"
             f"{', …' if len(silent) > 5 else ''})."
         )
-    locked = sorted(set(changes.loc[changes["status"] != "unchanged", "period"]) & locks)
+    locked = sorted(set(changes.loc[changes["status"] != "unchanged", "period"].unique().tolist()) & locks)
     if seen is None:
         seen = store.seen_versions(current, valid)
     return Plan(parsed.name, source, parsed.layout, [], changes, notes, locked, seen, today)
@@ -184,12 +194,16 @@ def _order(problem: Problem) -> tuple:
 
 def plan_file(
     path: Path | str | None, name: str, data: bytes, *, user: str, source: str = "upload", today: date | None = None,
-    limits: upload.Limits = upload.UPLOAD_LIMITS,
+    limits: upload.Limits = upload.UPLOAD_LIMITS, progress: Callable[[str], None] | None = None,
 ) -> Plan:
-    """Read an uploaded CSV/XLSX within ``limits`` and plan it (the upload page; the CLI passes its own limits)."""
-    parsed = upload.read(name, data, store.load(path).measures, limits=limits)
+    """Read an uploaded CSV/XLSX within ``limits`` and plan it (the upload page; the CLI passes its own limits).
+    ``progress`` is told, in a few words, when each step starts (the command line prints it on standard error)."""
+    told = progress or (lambda _text: None)
+    told(f"Reading {name} ({len(data) / 1e6:,.1f} MB)...")
+    parsed = upload.read(name, data, store.catalogue_snapshot(path).measures, limits=limits)
     if parsed.problems and parsed.figures.empty:
         return Plan(name, source, parsed.layout, parsed.problems, notes=parsed.notes, today=today)
+    told(f"Read {len(parsed.figures):,} figure(s); checking them and comparing with those recorded...")
     return plan(path, parsed, user=user, source=source, today=today)
 
 
@@ -206,7 +220,7 @@ def plan_form(
     ``commentary, performance_group``, one row per measure shown, in form order. ``seen``: the
     version and value each field was filled from (``form_seen``), so a figure a colleague changed
     after the form was filled is refused at saving instead of being put back."""
-    parsed = form_parsed(period, entries, store.load(path).measures)
+    parsed = form_parsed(period, entries, store.catalogue_snapshot(path).measures)
     return plan(
         path, parsed, user=user, source="form", today=today, require_commentary=True, keep_blank=False, seen=seen
     )

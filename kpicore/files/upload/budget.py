@@ -16,7 +16,7 @@ from kpicore.files.upload.parsed import Parsed, add_problem
 
 # What a spreadsheet cannot hold (XML 1.0 forbids them; openpyxl refuses to write them): NUL and the
 # other C0 controls but tab, line feed and carriage return. A terminal's escape sequences start with one.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NAMES = {0: "NUL", 0x1B: "ESC"}
 
 
@@ -91,7 +91,7 @@ class Budget:
                 f"is {len(text)} characters long: a cell may hold at most {self.limits.max_cell_chars} characters "
                 "(max_cell_chars)"
             ))
-        elif found := _CONTROL.search(text):
+        elif found := CONTROL.search(text):
             code = ord(found.group())
             add_problem(parsed, number, column_letter(position), text, (
                 f"contains a control character (U+{code:04X} {_NAMES.get(code, '')}".rstrip() + ") that a "

@@ -11,6 +11,7 @@ from kpicore.files.upload.layout import LONG, decide_layout
 from kpicore.files.upload.long_rows import read_long_row
 from kpicore.files.upload.measures import MeasureResolver
 from kpicore.files.upload.parsed import FIGURE_COLUMNS, Parsed, add_problem
+from kpicore.files.upload.plain_rows import read_long_rows
 from kpicore.files.upload.rows import measure_row
 from kpicore.files.upload.scorecard_rows import read_scorecard_row
 
@@ -26,17 +27,21 @@ def read_grid(parsed: Parsed, grid: Grid, measures: pd.DataFrame, budget: Budget
     if not decide_layout(parsed, header):
         return
     body = grid[header_at + 1:]
-    records = _read_rows(parsed, header, body, MeasureResolver(measures), budget or Budget(parsed.limits))
-    if not records and not parsed.problems:
+    resolver, budget = MeasureResolver(measures), budget or Budget(parsed.limits)
+    if parsed.layout == LONG:
+        parsed.figures = read_long_rows(parsed, header, body, resolver, budget)
+    else:
+        parsed.figures = pd.DataFrame(_read_rows(parsed, header, body, resolver, budget), columns=FIGURE_COLUMNS)
+    if parsed.figures.empty and not parsed.problems:
         add_problem(
             parsed, None, None, "",
             "has no figures: every value cell is blank" if body else "has a header but no rows of figures",
         )
-    parsed.figures = pd.DataFrame(records, columns=FIGURE_COLUMNS)
 
 
 def _read_rows(parsed: Parsed, header: Header, body: Grid, resolver: MeasureResolver, budget: Budget) -> list[dict]:
-    """Every figure below the header, as records, read by the layout's row reader."""
+    """Every figure below the header, as records, read row by row by the layout's row reader (the long layout's
+    plain rows are read column by column: ``plain_rows``)."""
     read_row = read_long_row if parsed.layout == LONG else read_scorecard_row
     records: list[dict] = []
     for number, cells in body:

@@ -31,7 +31,7 @@ def read_long_row(parsed: Parsed, header: Header, row: Row) -> list[dict]:
     return [row.measure | figure | {
         "period_column": header.names["period"], "period_text": shown(period_cell), "period": period,
         "commentary": None if blank(commentary_cell) else shown(commentary_cell).strip(),
-        "performance_group": _group(group_cell),
+        "performance_group": group_of(group_cell),
         "commentary_given": not blank(commentary_cell), "group_given": not blank(group_cell),
     }]
 
@@ -41,7 +41,7 @@ def _optional(header: Header, row: Row, key: str) -> object:
     return row.at(header.columns[key]) if key in header.columns else None
 
 
-def _group(cell: object) -> str | None:
+def group_of(cell: object) -> str | None:
     """A performance group as typed, spelt as the vocabulary spells it when it is one (``good``: ``Good``)."""
     group = None if blank(cell) else shown(cell).strip()
     return {g.value.lower(): g.value for g in PerformanceGroup}.get((group or "").lower(), group)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import openpyxl
 import pandas as pd
 
 from kpicore.files.csv_writer import write_csv
@@ -52,6 +51,8 @@ def _template_frame(layout: str, measures: pd.DataFrame, period: str) -> pd.Data
 
 def _template_xlsx(frame: pd.DataFrame, layout: str) -> bytes:
     """The template as a workbook: a bold text header, months typed as text, the measure columns frozen."""
+    import openpyxl  # only when a workbook template is asked for
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Figures"

@@ -11,8 +11,6 @@ import io
 import re
 from datetime import date, datetime
 
-import openpyxl
-
 from kpicore.files.formulas import restore_formula
 from kpicore.files.upload.budget import Budget
 from kpicore.files.upload.cells import Grid, Number, Yearless, column_letter
@@ -31,9 +29,16 @@ def xlsx_grid(parsed: Parsed, data: bytes, budget: Budget) -> tuple[Grid, list[s
     return grid, extra_sheets
 
 
+def _open(data: bytes, *, data_only: bool):
+    """The workbook, read-only (openpyxl is imported here: reading a CSV never loads it)."""
+    import openpyxl
+
+    return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+
+
 def _read(parsed: Parsed, data: bytes, budget: Budget, *, data_only: bool) -> tuple[Grid, set, list[str]]:
     """The first sheet's rows, where its formulas are (``(row, position)``) and the other sheets' titles."""
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    book = _open(data, data_only=data_only)
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()
@@ -51,7 +56,7 @@ def _read(parsed: Parsed, data: bytes, budget: Budget, *, data_only: bool) -> tu
 
 def _saved_results(parsed: Parsed, data: bytes, budget: Budget, grid: Grid, formulas: set) -> None:
     """Each formula cell of ``grid`` as the result Excel saved with it; a problem where there is none."""
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    book = _open(data, data_only=True)
     rows = dict(grid)
     try:
         sheet = book.worksheets[0]
