@@ -59,3 +59,16 @@ def test_a_command_that_runs_imports_what_it_needs(tmp_path):
     outcome, text = _run("--db", str(tmp_path / "none.sqlite"), "locks")
     assert outcome["code"] == 1 and "sqlite_utils" in outcome["heavy"]
     assert "init" in text  # a missing database is explained (it says to run init)
+
+
+def test_the_scorecard_reads_without_importing_what_writing_needs(shipped_db, tmp_path):
+    """Reading a snapshot does not import pandera's models, openpyxl or xlsxwriter (``kpicore.store``
+    imports each name on first use): the scorecard command's work is the scorecard's, not start-up."""
+    output = tmp_path / "scorecard.csv"
+    probe = PROBE.replace(repr(HEAVY), repr(("pandas", "pandera", "openpyxl", "xlsxwriter")))
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "--db", str(shipped_db), "scorecard", "--output", str(output)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == {"code": 0, "heavy": ["pandas"]}
+    assert output.read_text(encoding="utf-8").startswith("area,measure_id,measure,")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kpicore.files.upload.limits import COMMAND_LINE_LIMITS, MB
-from kpicore.problems import ValidationFailed
-from kpicore.workflows.preview import Previewed
+if TYPE_CHECKING:
+    from kpicore.workflows.preview import Previewed
 
 PREVIEW_LINES = 100
 """A targets or comparators preview lists this many changes, then counts the rest (``import`` of figures
@@ -29,10 +29,14 @@ def write_out(data: bytes, output: Path | None) -> None:
         raise ValueError(f"cannot write {output}: {error.strerror or error}") from None
 
 
-def file_bytes(path: Path, max_bytes: int = COMMAND_LINE_LIMITS.max_file_bytes) -> bytes | None:
+def file_bytes(path: Path, max_bytes: int | None = None) -> bytes | None:
     """The file's bytes, or ``None`` after saying on standard error that there is no such file.
 
-    A file larger than ``max_bytes`` on disk is refused before any of it is read."""
+    A file larger than ``max_bytes`` on disk (by default the command line's limit) is refused before
+    any of it is read."""
+    from kpicore.files.upload.limits import COMMAND_LINE_LIMITS, MB  # the reader's package: only when a file is read
+
+    max_bytes = COMMAND_LINE_LIMITS.max_file_bytes if max_bytes is None else max_bytes
     if not path.is_file():
         print(f"no file at {path}", file=sys.stderr)
         return None
@@ -49,6 +53,7 @@ def preview_then_write(plan: Previewed, line: Callable, commit: Callable[[], dic
     """Print a plan's notes, summary and one ``line(change)`` per row to write; then, unless ``dry_run``,
     ``commit()`` and print its counts (``new``, ``revised`` or ``changed``, ``unchanged``). A plan
     with problems raises ``ValidationFailed`` (exit 1, every problem printed)."""
+    from kpicore.problems import ValidationFailed
     if not plan.ok:
         raise ValidationFailed(plan.problems)
     for note in plan.notes:

@@ -7,9 +7,8 @@ import sys
 
 from kpicore import store
 from kpicore.cli.common import write_out
+from kpicore.files import DATA_DIR
 from kpicore.files.csv_writer import write_csv
-from kpicore.files.dataset import DATA_DIR
-from kpicore.files.excel import scorecard_xlsx
 from kpicore.periods import label
 from kpicore.reports import scorecard
 
@@ -32,6 +31,8 @@ def _scorecard(args: argparse.Namespace) -> int | None:
     else:
         period = args.period or scorecard.latest_period(snapshot)
         units = snapshot.measures.set_index("measure_id")["unit"]
+        from kpicore.files.excel import scorecard_xlsx  # xlsxwriter: only for a workbook
+
         write_out(scorecard_xlsx(table, units, f"Scorecard as at {label(period)}"), args.output)
     return None
 

@@ -13,12 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from kpicore.files import legacy
+from kpicore.files import DATA_DIR, legacy
 from kpicore.files.csv_writer import write_csv
 from kpicore.problems import Problem, ValidationFailed, numbers_or_problems, problems_from
 from schemas import AreaModel, ComparatorModel, MeasureModel, ObservationModel, TargetModel
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 FILES = ("areas", "measures", "targets", "comparators", "observations")
 LEGACY_EXPORT = "legacy/scorecard-2022-11.txt"
 LEGACY_OVERRIDES = "legacy/overrides.csv"

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from sqlite_utils import Database
 
-from kpicore.files.dataset import DATA_DIR
+from kpicore.files import DATA_DIR
 from kpicore.store.migrations import migrations
 
 DEFAULT_DB = DATA_DIR / "kpi.sqlite"
