@@ -85,6 +85,14 @@ BAND_STYLE: dict[Band, dict[str, str]] = {
 }
 
 
+ICONS: dict[str, str] = {
+    "★": "Killer KPI: one of the measures the leadership watches first.",
+    "✎": "The month has commentary from the data owner (on the explorer's chart).",
+    "–": "Not assessed: too few points for SPC, or nothing to show.",
+}
+"""The icons that are not a band, an arrow or an SPC icon, each with its one meaning (About's glossary)."""
+
+
 class Polarity(StrEnum):
     """Which direction of a measure is an improvement."""
 

@@ -7,7 +7,7 @@ from kpicore.access import PermissionDenied
 from kpicore.periods import label
 from kpicore.vocab import Role
 from kpicore.workflows import submission
-from ui import data, entry, entrypoint, identity
+from ui import data, entry, entrypoint, identity, words
 
 entrypoint.ensure()
 me = identity.require(Role.ADMIN)
@@ -17,7 +17,8 @@ st.title("Locked months")
 entry.show_flash()
 st.caption("Lock a month once its figures are signed off. Only an administrator can then change it, giving a reason.")
 locked = store.locks(database)
-st.dataframe(locked.assign(period=locked["period"].map(label)), hide_index=True, width="stretch")
+rows = words.locks_table(locked)
+st.dataframe(rows, hide_index=True, width="stretch", column_config=words.column_help(rows))
 
 left, right = st.columns(2)
 with left.form("lock", clear_on_submit=True):
