@@ -60,7 +60,7 @@ st.markdown("**Targets, tolerances and comparators, from each month**")
 if entries.empty:
     st.info("No target or comparator has been set for this measure.")
 else:
-    st.dataframe(entries, hide_index=True, width="stretch", height=tables.table_height(len(entries), 5))
+    st.dataframe(entries, hide_index=True, width="stretch", height=tables.table_height(len(entries), 5), column_config=tables.TIMELINE_CONFIG)
 
 target_tab, end_tab, comparator_tab, details_tab, retire_tab = st.tabs(
     ["Set a target", "End or remove a target", "Comparator", "Edit the measure", "Retire or reinstate"]
@@ -251,7 +251,8 @@ with order_tab:
         order = st.data_editor(
             tables.area_order(snapshot.areas), hide_index=True, disabled=["Area"], key="area_order",
             column_config={"Position": st.column_config.NumberColumn(min_value=1, step=1, required=True,
-                                                                    help="The area's place on the scorecard")},
+                                                                    help="The area's place on the scorecard"),
+                           "Area": st.column_config.TextColumn(help=tables.SCREEN_COLUMNS["Thematic area"])},
         )
         reason = st.text_input("Reason (required)", key="order_reason")
         if st.form_submit_button("Reorder the areas", key="reorder_areas"):

@@ -30,7 +30,7 @@ from ui.identity import plain
 
 TOLERANCE_MODES = {
     "proposed": "Proposed",
-    "none": "None (no amber band)",
+    "none": "No tolerance (no amber band)",
     "typed": "This value",
 }
 
@@ -129,7 +129,7 @@ def show_target_change(change: TargetChange) -> None:
     )
     if not change.ready:
         st.warning(
-            f"No tolerance can be proposed: {plain(change.no_proposal)}. Choose “None” or give a value, and preview again.",
+            f"No tolerance can be proposed: {plain(change.no_proposal)}. Choose “No tolerance” or give a value, and preview again.",
             icon=":material/warning:",
         )
 
