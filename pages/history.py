@@ -13,7 +13,7 @@ snapshot = data.snapshot()
 names = snapshot.measures.set_index("measure_id")["name"]
 
 st.title("History")
-st.caption("Figures are never overwritten: each change is a new version, with who, when, source and reason.")
+st.markdown("Figures are never overwritten: each change is a new version, with who, when, source and reason.")
 left, right = st.columns([3, 1])
 measure = left.selectbox(
     "Measure", [None, *names.index], format_func=lambda m: "All measures" if m is None else names[m], key="history_measure",

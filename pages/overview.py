@@ -17,7 +17,8 @@ units = snapshot.measures.set_index("measure_id")["unit"]
 polarity = snapshot.measures.set_index("measure_id")["polarity"]
 st.markdown(
     f"Data as at **{label(period)}** (latest month with figures: {label(data.periods()[0])}). "
-    "A quarterly measure shows its latest quarter."
+    "A quarterly measure shows its latest quarter. "
+    "[What the words and symbols mean](about#glossary)"
 )
 
 st.subheader("Status by thematic area")

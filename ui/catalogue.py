@@ -123,7 +123,7 @@ def show_target_change(change: TargetChange) -> None:
         + ("?" if not change.ready else shown(change.tolerance, unit))
         + (" (proposed)" if change.mode == "proposed" and change.ready else "")
     )
-    st.caption(
+    st.markdown(
         f"Old: what is in force at {label(change.period)} now. "
         + (f"This corrects the entry from {label(change.period)}." if change.replaces else "Earlier months keep theirs.")
     )
@@ -282,7 +282,7 @@ def file_preview(plan: year_end.CataloguePlan, snapshot: Snapshot) -> None:
     else:
         table["Value"] = [old_new(o, n, u) for o, n, u in zip(rows["old_value"], rows["value"], units)]
         table["Source"] = [old_new(o, n) for o, n in zip(rows["old_label"], rows["label"])]
-    st.caption("Old: what is in force at each row's month now. Nothing is saved until you confirm.")
+    st.markdown("Old: what is in force at each row's month now. Nothing is saved until you confirm.")
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"Measure": st.column_config.TextColumn(width="large")})
 
