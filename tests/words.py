@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 # snake_case: two or more lower-case words joined by underscores (an e-mail's local part excepted)
 SNAKE = re.compile(r"(?<![\w.@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@-])")
@@ -26,8 +27,8 @@ _LABELLED = ("selectbox", "multiselect", "radio", "text_input", "text_area", "nu
              "button", "download_button", "date_input", "slider", "select_slider")
 
 
-def _frame_texts(frame: pd.DataFrame | pd.io.formats.style.Styler, where: str) -> Iterator[tuple[str, str]]:
-    if isinstance(frame, pd.io.formats.style.Styler):
+def _frame_texts(frame: pd.DataFrame | Styler, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(frame, Styler):
         frame = frame.data
     for axis, names in (("column", frame.columns), ("index", frame.index)):
         for name in names.names:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from kpicore.access import ROLE_LABEL
 from kpicore.periods import label
@@ -35,8 +36,8 @@ def help_for(name: str) -> str | None:
 def column_help(frame: pd.DataFrame, widths: dict[str, str] | None = None) -> dict[str, st.column_config.Column]:
     """Every column of ``frame`` with its help (``help_for``), and any width of ``widths``."""
     widths = widths or {}
-    columns = frame.data.columns if isinstance(frame, pd.io.formats.style.Styler) else frame.columns
-    index = frame.data.index if isinstance(frame, pd.io.formats.style.Styler) else frame.index
+    columns = frame.data.columns if isinstance(frame, Styler) else frame.columns
+    index = frame.data.index if isinstance(frame, Styler) else frame.index
     config = {name: st.column_config.Column(help=help_for(name), width=widths.get(name)) for name in columns}
     if index.name:
         config["_index"] = st.column_config.Column(index.name, help=help_for(index.name))
