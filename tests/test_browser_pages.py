@@ -159,10 +159,13 @@ def test_users_add_own_and_remove(server, page, database):
 
     pick(page, "Data owner", NEW_USER)
     wait_idle(page)
-    page.locator("[data-testid=stMultiSelect]").click()
-    page.keyboard.type(MEASURE_NAME)
+    chooser = page.locator("[data-testid=stMultiSelect]")
+    expect(chooser.get_by_role("group", name="Selected values").locator("[data-tag]")).to_have_count(0)  # the new owner owns nothing yet
+    chooser.locator("input").fill(MEASURE_NAME)
     page.get_by_role("option", name=MEASURE_NAME, exact=True).click()
     page.keyboard.press("Escape")
+    expect(chooser.get_by_role("group", name="Selected values").locator("[data-tag]")).to_have_count(1)
+    wait_idle(page)
     page.get_by_role("button", name="Save measures").click()
     expect(page.get_by_text(f"{NEW_USER} now owns 1 measure(s).")).to_be_visible()
     expect(grid_text(page).filter(has_text=re.compile(f"^{re.escape(MEASURE_NAME)}$"))).to_have_count(1)
