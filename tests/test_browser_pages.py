@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from kpicore import store
 from kpicore.periods import label
 from kpicore.workflows import submission
+from tests.accessibility import serious
 from tests.browser import open_page, streamlit_server, wait_idle
 from tests.entry import writable_db
 
@@ -22,12 +23,6 @@ pytestmark = pytest.mark.browser
 MEASURE = "initial-contact-decisions-made-within"
 MEASURE_NAME = "% of Initial contact decisions made within 24 hours"
 NEW_USER = "new.owner@council.gov.uk"
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-        "resultTypes": ["violations"]}
-IDENTITY_BANNER = "Local mode: you are the"
-"""The banner every page shows (``ui.identity.banner``, not these pages' content): left out of the counts."""
-
-
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     return writable_db(tmp_path_factory.mktemp("pages"))
@@ -56,22 +51,6 @@ def download(page, name: str) -> bytes:
     with page.expect_download() as started:
         page.get_by_role("button", name=name).click()
     return open(started.value.path(), "rb").read()
-
-
-def serious(page) -> list[str]:
-    """axe-core's serious and critical violations on the page, one line per node, leaving out the
-    identity banner (another module's); each line names the rule and the node."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = []
-    for violation in Axe().run(page, options=WCAG).response["violations"]:
-        if violation["impact"] not in ("serious", "critical"):
-            continue
-        for node in violation["nodes"]:
-            text = page.locator(node["target"][0]).first.inner_text() if len(node["target"]) == 1 else ""
-            if IDENTITY_BANNER not in text:
-                found.append(f"{violation['id']}: {node['target']} {node['html'][:120]}")
-    return found
 
 
 def test_overview_month_lists_and_the_glossary_link(server, page):
