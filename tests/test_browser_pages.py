@@ -47,6 +47,12 @@ def grid_text(page, index: int = 0):
     return page.locator("[data-testid=stDataFrame]").nth(index).locator("td")
 
 
+def settled(page) -> None:
+    """Wait for the current run to end and the page to be drawn afresh (no element left stale)."""
+    wait_idle(page)
+    expect(page.locator("[data-stale=true]")).to_have_count(0)
+
+
 def download(page, name: str) -> bytes:
     with page.expect_download() as started:
         page.get_by_role("button", name=name).click()
@@ -94,7 +100,7 @@ def test_history_measure_month_and_download(server, page, database):
     pick(page, "Month", "Sep-22")
     expect(page.get_by_text("1 version(s), newest first; 0 revision(s).")).to_be_visible()
     expect(grid_text(page).filter(has_text=re.compile(r"^First import$"))).to_have_count(1)
-    wait_idle(page)
+    settled(page)
     rows = pd.read_csv(io.BytesIO(download(page, "Download CSV")))
     expected = store.history(database, measure_id=MEASURE, period="2022-09")
     assert len(expected) == 1 and rows[["version_id", "value"]].values.tolist() == expected[["version_id", "value"]].values.tolist()
@@ -110,8 +116,8 @@ def test_returns_month_and_download(server, page, database):
     expect(page.get_by_text("Still missing")).to_be_visible()
     assert serious(page) == []
     pick(page, "Month", label(other))
-    wait_idle(page)
-    expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Month")).to_have_value(label(other))
+    settled(page)
     rows = pd.read_csv(io.BytesIO(download(page, "Download CSV")))
     assert set(rows["period"]) == {other}
     from kpicore.reports import returns
@@ -137,11 +143,13 @@ def test_users_add_own_and_remove(server, page, database):
     assert store.account(database, NEW_USER).role == "data_owner"
 
     pick(page, "Data owner", NEW_USER)
-    wait_idle(page)
+    expect(page.get_by_role("combobox", name="Data owner")).to_have_value(NEW_USER)
+    settled(page)
     chooser = page.locator("[data-testid=stMultiSelect]")
     expect(chooser.get_by_role("group", name="Selected values").locator("[data-tag]")).to_have_count(0)  # the new owner owns nothing yet
     chooser.locator("input").fill(MEASURE_NAME)
-    page.get_by_role("option", name=MEASURE_NAME, exact=True).click()
+    expect(page.get_by_role("option", name=MEASURE_NAME, exact=True)).to_be_visible()
+    page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     expect(chooser.get_by_role("group", name="Selected values").locator("[data-tag]")).to_have_count(1)
     wait_idle(page)
