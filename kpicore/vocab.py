@@ -78,7 +78,7 @@ BAND_STYLE: dict[Band, dict[str, str]] = {
     Band.NO_DATA: {
         "label": "No data",
         "short": "No data",
-        "symbol": "·",
+        "symbol": "∅",
         "fill": "#FFFFFF",
         "text": "#000000",
     },
