@@ -41,7 +41,7 @@ left, right = st.columns(2)
 for column, heading, changes in ((left, "Biggest improvements", improving), (right, "Biggest deteriorations", worsening)):
     column.subheader(heading)
     rows = words.measure_rows(changes, units)[["Measure", "Value", "D.o.T.", "Change", "Status"]]
-    column.dataframe(rows, hide_index=True, column_config=words.column_help(rows))
+    column.dataframe(rows, hide_index=True, column_config=words.column_help(rows, {"Measure": "medium"}))
 
 missing = scorecard.missing_figures(snapshot, period)
 st.subheader(f"Figures still missing for {label(period)} ({len(missing)})")
