@@ -169,10 +169,34 @@ def test_every_other_catalogue_control(tmp_path, page):
         wait_idle(page)
         assert "Early Help and Prevention" in store.load(database).areas["name"].tolist()
 
+        page.get_by_role("tab", name="Edit the measure", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save changes"))
+        form.get_by_label("Name", exact=True).fill(second + " (revised)")
+        form.get_by_text("Killer KPI", exact=True).click()
+        form.get_by_label("Reason (required)").fill("Renamed by the board")
+        form.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_text(f"Saved: name, killer kpi of {second} (revised).")).to_be_visible()
+        wait_idle(page)
+        edited = store.load(database).measures.set_index("measure_id").loc[measure_id]
+        assert edited["name"] == second + " (revised)" and bool(edited["killer_kpi"]) != bool(found["killer_kpi"].iloc[1])
+
+        page.get_by_role("tab", name="Add a measure", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add the measure"))
+        form.get_by_role("textbox", name="Id").fill("initial-visits-within-3-days")
+        form.get_by_label("Name", exact=True).fill("% of initial visits within 3 days")
+        form.get_by_label("Reason (required)").fill("New measure agreed for 2023-24")
+        form.get_by_role("button", name="Add the measure").click()
+        expect(page.get_by_text("Added % of initial visits within 3 days (initial-visits-within-3-days).")).to_be_visible()
+        wait_idle(page)
+        assert "initial-visits-within-3-days" in store.load(database).measures["measure_id"].tolist()
+
         everything = changes.history(database)
         expect(page.get_by_text(f"{len(everything)} change(s), newest first")).to_be_visible()
         page.get_by_text("Only the chosen measure").click()
-        mine = changes.history(database, subject=measure_id)
+        chosen = page.get_by_role("combobox", name="Measure", exact=True).input_value()  # a measure just added is chosen
+        names = store.load(database).measures.set_index("name")["measure_id"]
+        mine = changes.history(database, subject=names[chosen])
+        assert 0 < len(mine) < len(everything)
         expect(page.get_by_text(f"{len(mine)} change(s), newest first")).to_be_visible()
         wait_idle(page)
         assert serious(page) == []
