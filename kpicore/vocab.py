@@ -78,11 +78,19 @@ BAND_STYLE: dict[Band, dict[str, str]] = {
     Band.NO_DATA: {
         "label": "No data",
         "short": "No data",
-        "symbol": "·",
+        "symbol": "∅",
         "fill": "#FFFFFF",
         "text": "#000000",
     },
 }
+
+
+ICONS: dict[str, str] = {
+    "★": "Killer KPI: one of the measures the leadership watches first.",
+    "✎": "The month has commentary from the data owner (on the explorer's chart).",
+    "–": "Not assessed: too few points for SPC, or nothing to show.",
+}
+"""The icons that are not a band, an arrow or an SPC icon, each with its one meaning (About's glossary)."""
 
 
 class Polarity(StrEnum):

@@ -21,7 +21,7 @@ latest = tables.latest_month(snapshot)
 areas = dict(zip(snapshot.areas["area_id"], snapshot.areas["name"]))
 
 st.title("Catalogue")
-st.caption(
+st.markdown(
     "Measures, their targets, tolerances and comparators, each in force from a month until the next entry. "
     "Every change needs a reason and is recorded with who and when (see the change history)."
 )
@@ -39,7 +39,7 @@ event = st.dataframe(
     tables.measures_table(found), hide_index=True, width="stretch", height=tables.table_height(len(found)), column_config=tables.MEASURES_CONFIG,
     on_select="rerun", selection_mode="single-row", key=f"catalogue_table_{period}_{words}_{area}",
 )
-st.caption(f"{len(found)} of {len(everything)} measures. Select a row to choose the measure below.")
+st.markdown(f"{len(found)} of {len(everything)} measures. Select a row to choose the measure below.")
 if event.selection.rows:  # a row just selected chooses the measure (once, so the chooser stays free)
     picked = found["measure_id"].iloc[event.selection.rows[0]]
     if st.session_state.get("catalogue_picked") != picked:
@@ -51,7 +51,7 @@ measure_id = chooser.selectbox("Measure", list(names), format_func=names.get, ke
 measure = tables.one(everything, measure_id)
 unit = measure["unit"]
 about.markdown(tables.describe(measure))
-about.caption(
+about.markdown(
     f"In force at {label(period)}: target {tables.shown(measure['target'], unit)}, tolerance "
     f"{tables.shown(measure['tolerance'], unit)}, comparator {identity.plain(tables.comparator_text(measure['comparator_value'], measure['comparator_label'], unit)) or '–'}."
 )
@@ -60,7 +60,7 @@ st.markdown("**Targets, tolerances and comparators, from each month**")
 if entries.empty:
     st.info("No target or comparator has been set for this measure.")
 else:
-    st.dataframe(entries, hide_index=True, width="stretch", height=tables.table_height(len(entries), 5))
+    st.dataframe(entries, hide_index=True, width="stretch", height=tables.table_height(len(entries), 5), column_config=tables.TIMELINE_CONFIG)
 
 target_tab, end_tab, comparator_tab, details_tab, retire_tab = st.tabs(
     ["Set a target", "End or remove a target", "Comparator", "Edit the measure", "Retire or reinstate"]
@@ -78,7 +78,7 @@ with target_tab:
         )
         given = typed.number_input("Tolerance value", value=None, step=0.1, format="%g", key="target_tolerance",
                                    help="Used when the tolerance is “This value”: on the worse side of the target.")
-        st.caption(ui.proposal_rule(snapshot, measure))
+        st.markdown(ui.proposal_rule(snapshot, measure))
         if st.form_submit_button("Preview", key="target_preview"):
             st.session_state["target_plan"] = {
                 "measure_id": measure_id, "period": start, "target": target, "mode": mode, "typed": given,
@@ -114,7 +114,7 @@ with comparator_tab:
         figure = value.number_input("Comparator value", value=None, step=0.1, format="%g", key="comparator_value")
         text = source.text_input("Source or comparator text", placeholder="England 2021-22", key="comparator_label")
         reason = st.text_input("Reason (required)", placeholder="Published national figures", key="comparator_reason")
-        st.caption("Give a value, a source, or both. An entry for a month that already has one corrects it.")
+        st.markdown("Give a value, a source, or both. An entry for a month that already has one corrects it.")
         if st.form_submit_button("Save the comparator", key="comparator_save"):
             ui.save("comparator", lambda: changes.set_comparator(
                 database, measure_id, start, figure, text or None, user=me.email, reason=reason,
@@ -185,7 +185,7 @@ with retire_tab:
 
 # --- the year-end files ---------------------------------------------------------------------------
 st.subheader("Year-end targets and comparators")
-st.caption(
+st.markdown(
     "Download the template (a row per measure in use, filled with what is in force at its month), change what "
     "changes, and upload it: every row is checked, then previewed against what is in force. One reason covers the file."
 )
@@ -220,7 +220,7 @@ with new_tab:
             "killer_kpi": fourth.checkbox("Killer KPI", key="new_killer"),
         }
         reason = st.text_input("Reason (required)", placeholder="New measure agreed for 2023-24", key="new_reason")
-        st.caption("It goes at the end of the scorecard's order; set its target and comparator once it is added.")
+        st.markdown("It goes at the end of the scorecard's order; set its target and comparator once it is added.")
         if st.form_submit_button("Add the measure", key="new_measure"):
             ui.save("new", lambda: changes.add_measure(database, new, user=me.email, reason=reason),
                     lambda row: f"Added {row['name']} ({row['measure_id']}).")
@@ -251,7 +251,8 @@ with order_tab:
         order = st.data_editor(
             tables.area_order(snapshot.areas), hide_index=True, disabled=["Area"], key="area_order",
             column_config={"Position": st.column_config.NumberColumn(min_value=1, step=1, required=True,
-                                                                    help="The area's place on the scorecard")},
+                                                                    help="The area's place on the scorecard"),
+                           "Area": st.column_config.TextColumn(help=tables.SCREEN_COLUMNS["Thematic area"])},
         )
         reason = st.text_input("Reason (required)", key="order_reason")
         if st.form_submit_button("Reorder the areas", key="reorder_areas"):
@@ -263,7 +264,7 @@ with order_tab:
 st.subheader("Change history")
 only = st.toggle("Only the chosen measure", key="history_only")
 events = changes.history(database, subject=measure_id if only else None)
-st.caption(f"{len(events)} change(s), newest first: one line per field changed.")
+st.markdown(f"{len(events)} change(s), newest first: one line per field changed.")
 st.dataframe(tables.history_table(events, snapshot), hide_index=True, width="stretch", column_config=tables.HISTORY_CONFIG)
 st.download_button(
     "Download the change history (CSV)", write_csv(events), file_name="catalogue-history.csv", mime="text/csv",

@@ -8,7 +8,7 @@ from kpicore.periods import label
 from kpicore.reports import returns
 from kpicore.vocab import Role
 from kpicore.workflows import submission
-from ui import data, entrypoint, identity
+from ui import data, entrypoint, identity, words
 
 entrypoint.ensure()
 identity.require(*Role)
@@ -16,7 +16,7 @@ snapshot = data.snapshot()
 
 st.title("Returns")
 months = submission.open_months(snapshot)
-period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="period")
+period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="returns_period")
 counts = returns.due_count(snapshot, period)
 due, received, missing = st.columns(3)
 due.metric("Figures due", counts["due"])
@@ -28,12 +28,11 @@ if table.empty:
     st.success(f"Every figure due for {label(period)} is in.")
     st.stop()
 st.subheader("By owner and thematic area")
-st.dataframe(returns.by_owner_and_area(table), hide_index=True, width="stretch")
+counts = words.owner_counts(returns.by_owner_and_area(table))
+st.dataframe(counts, hide_index=True, width="stretch", column_config=words.column_help(counts))
 st.subheader("Measures without a figure")
-st.dataframe(
-    table.rename(columns={"last_period": "last figure"}), hide_index=True, width="stretch",
-    column_config={"measure": st.column_config.TextColumn(width="large")},
-)
+rows = words.missing_table(table)
+st.dataframe(rows, hide_index=True, width="stretch", column_config=words.column_help(rows, {"Measure": "large"}))
 st.download_button(
     "Download CSV", write_csv(table.assign(period=period)), file_name=f"returns-{period}.csv",
     mime="text/csv", key="download_returns",

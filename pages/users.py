@@ -5,7 +5,7 @@ import streamlit as st
 from kpicore import store
 from kpicore.access import ROLE_LABEL, PermissionDenied
 from kpicore.vocab import Role
-from ui import data, entry, entrypoint, identity
+from ui import data, entry, entrypoint, identity, words
 
 entrypoint.ensure()
 me = identity.require(Role.ADMIN)
@@ -26,7 +26,8 @@ def act(action, done: str) -> None:
 st.title("Users")
 entry.show_flash()
 people = store.users(database)
-st.dataframe(people, hide_index=True, width="stretch")
+rows = words.users_table(people, names)
+st.dataframe(rows, hide_index=True, width="stretch", column_config=words.column_help(rows))
 
 with st.form("save_user", clear_on_submit=True):
     st.subheader("Add a user or change a role")

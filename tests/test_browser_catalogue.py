@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kpicore import store
+from kpicore.files.csv_writer import write_csv
 from kpicore.store import catalogue as changes
 from tests.browser import open_page, streamlit_server, wait_idle
 from tests.entry import writable_db
@@ -80,3 +81,128 @@ def test_a_new_target_from_nov_22_turns_the_scorecard_cell_met(tmp_path, page, b
         expect(cell(wide, grid, row, "Status")).to_have_text("✔ Met (Nov-22)")
         assert wide.errors == []
         wide.context.close()
+
+
+def test_every_other_catalogue_control(tmp_path, page):
+    """The finder (search, area, month), a row choosing the measure, the comparator, ending a target,
+    retiring and reinstating, adding and renaming an area, the history's toggle and download; axe on the page."""
+    from kpicore.reports.catalogue import catalogue
+    from tests.accessibility import serious
+    from ui import catalogue_tables as tables
+
+    database = writable_db(tmp_path)
+    snapshot = store.load(database)
+    latest = tables.latest_month(snapshot)
+    with streamlit_server(database) as url:
+        open_page(page, f"{url}/catalogue")
+        expect(page.get_by_text("84 of 84 measures.")).to_be_visible()
+        assert serious(page) == []
+
+        page.get_by_label("Find a measure").fill("audit")
+        page.get_by_label("Find a measure").press("Enter")
+        found = tables.find(catalogue(snapshot, latest), "audit", None)
+        expect(page.get_by_text(f"{len(found)} of 84 measures.")).to_be_visible()
+        wait_idle(page)
+        pick(page, page.locator(".st-key-catalogue_area"), "Thematic area", "Quality Assurance")
+        found = tables.find(catalogue(snapshot, latest), "audit", "quality-assurance")
+        expect(page.get_by_text(f"{len(found)} of 84 measures.")).to_be_visible()
+        wait_idle(page)
+
+        grid = page.locator("[data-testid=stDataFrame]").first
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 + 17)  # the second row's selection box
+        second = found["name"].iloc[1]
+        expect(page.get_by_role("combobox", name="Measure", exact=True)).to_have_value(second)
+        wait_idle(page)
+
+        pick(page, page.locator(".st-key-catalogue_at"), "In force at", "Nov-21")
+        expect(page.get_by_text(re.compile(r"^In force at Nov-21: target"))).to_be_visible()
+        wait_idle(page)
+
+        page.get_by_role("tab", name="Comparator", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save the comparator"))
+        form.get_by_label("Comparator value").fill("70")
+        form.get_by_label("Source or comparator text").fill("England 2021-22")
+        form.get_by_label("Reason (required)").fill("Published national figures")
+        form.get_by_role("button", name="Save the comparator").click()
+        expect(page.get_by_text(re.compile(rf"^Saved: {re.escape(second)}'s comparator from"))).to_be_visible()
+        wait_idle(page)
+        measure_id = found["measure_id"].iloc[1]
+        assert store.load(database).comparators.query("measure_id == @measure_id")["label"].iloc[-1] == "England 2021-22"
+
+        page.get_by_role("tab", name="End or remove a target", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="End the target"))
+        form.get_by_label("Reason (required)").fill("No agreed target")
+        form.get_by_role("button", name="End the target").click()
+        expect(page.get_by_text(re.compile(rf"^Saved: {re.escape(second)} has no target from"))).to_be_visible()
+        wait_idle(page)
+
+        page.get_by_role("tab", name="Retire or reinstate", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Retire the measure"))
+        form.get_by_label("Reason (required)").fill("Replaced")
+        form.get_by_role("button", name="Retire the measure").click()
+        expect(page.get_by_text(re.compile(rf"^Retired {re.escape(second)} from"))).to_be_visible()
+        wait_idle(page)
+        page.get_by_role("tab", name="Retire or reinstate", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Reinstate the measure"))
+        form.get_by_label("Reason (required)").fill("Back again")
+        form.get_by_role("button", name="Reinstate the measure").click()
+        expect(page.get_by_text(f"Reinstated {second}.")).to_be_visible()
+        wait_idle(page)
+        assert store.load(database).measures.set_index("measure_id")["retired_from"].isna()[measure_id]
+
+        page.get_by_role("tab", name="Add an area", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add the area"))
+        form.get_by_role("textbox", name="Id").fill("early-help")
+        form.get_by_label("Name").fill("Early Help")
+        form.get_by_label("Reason (required)").fill("New service")
+        form.get_by_role("button", name="Add the area").click()
+        expect(page.get_by_text("Added the area Early Help.")).to_be_visible()
+        wait_idle(page)
+        page.get_by_role("tab", name="Rename an area", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Rename the area"))
+        pick(page, form.locator(".st-key-rename_area_id"), "Area", "Early Help")
+        form.get_by_label("New name").fill("Early Help and Prevention")
+        form.get_by_label("Reason (required)").fill("Service renamed")
+        form.get_by_role("button", name="Rename the area").click()
+        expect(page.get_by_text("Renamed Early Help to Early Help and Prevention.")).to_be_visible()
+        wait_idle(page)
+        assert "Early Help and Prevention" in store.load(database).areas["name"].tolist()
+
+        everything = changes.history(database)
+        expect(page.get_by_text(f"{len(everything)} change(s), newest first")).to_be_visible()
+        page.get_by_text("Only the chosen measure").click()
+        mine = changes.history(database, subject=measure_id)
+        assert 0 < len(mine) < len(everything)
+        expect(page.get_by_text(f"{len(mine)} change(s), newest first")).to_be_visible()
+        wait_idle(page)
+        assert serious(page) == []
+        with page.expect_download() as started:
+            page.get_by_role("button", name="Download the change history (CSV)").click()
+        assert open(started.value.path(), "rb").read() == write_csv(mine)
+        expect(page.locator("[data-stale=true]")).to_have_count(0)  # the download's rerun has drawn the page
+        wait_idle(page)
+
+        page.get_by_role("tab", name="Edit the measure", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save changes"))
+        form.get_by_label("Name", exact=True).fill(second + " (revised)")
+        form.get_by_text("Killer KPI", exact=True).click()
+        form.get_by_label("Reason (required)").fill("Renamed by the board")
+        form.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_text(f"Saved: name, killer kpi of {second} (revised).")).to_be_visible()
+        wait_idle(page)
+        edited = store.load(database).measures.set_index("measure_id").loc[measure_id]
+        assert edited["name"] == second + " (revised)" and bool(edited["killer_kpi"]) != bool(found["killer_kpi"].iloc[1])
+
+        page.get_by_role("tab", name="Add a measure", exact=True).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add the measure"))
+        form.get_by_role("textbox", name="Id").fill("initial-visits-within-3-days")
+        form.get_by_label("Name", exact=True).fill("% of initial visits within 3 days")
+        form.get_by_label("Reason (required)").fill("New measure agreed for 2023-24")
+        form.get_by_role("button", name="Add the measure").click()
+        expect(page.get_by_text("Added % of initial visits within 3 days (initial-visits-within-3-days).")).to_be_visible()
+        wait_idle(page)
+        assert "initial-visits-within-3-days" in store.load(database).measures["measure_id"].tolist()
+        assert serious(page) == []
+        expect(page.locator("[data-testid=stException]")).to_have_count(0)
+        assert page.errors == []

@@ -245,7 +245,7 @@ def test_explorer_survives_huge_figures(app, hostile_db, measure_id):
 
 
 CONTENT = {
-    "pages/about.py": ("About this dashboard", lambda at: len(at.table) == 4),
+    "pages/about.py": ("About this dashboard", lambda at: len(at.table) == 5),
     "pages/submit.py": ("Submit monthly figures", lambda at: len(at.text_area) > 10),
     "pages/upload.py": ("Upload figures", lambda at: len(at.download_button) >= 2),
     "pages/returns.py": ("Returns", lambda at: len(at.metric) == 3),
@@ -267,11 +267,11 @@ def test_every_other_page_survives(app, hostile_db, page):
 def test_history_lists_every_stored_month_and_shows_text_literally(app, hostile_db):
     at = app("pages/history.py")
     assert_rendered(at, "History")
-    months = at.selectbox(key="period").options
+    months = at.selectbox(key="history_period").options
     assert set(OUTSIDE) <= set(months) and "Nov-22" in months  # months outside the range shown as stored
     assert HOSTILE_TEXT in _shown_cells(at) and SCRIPT in _shown_cells(at) and CONTROL in _shown_cells(at)
     for period in OUTSIDE:
-        at.selectbox(key="period").set_value(period).run()
+        at.selectbox(key="history_period").set_value(period).run()
         assert not at.exception
         shown = at.dataframe[0].value
         assert shown["Commentary"].tolist() == [f"stored for {period}"]

@@ -34,7 +34,7 @@ def test_overview_lists_returns_still_missing(app):
     at = app()
     at.selectbox(key="period").set_value("2022-08").run()
     missing = at.dataframe[-1].value
-    assert len(missing) == 5 and set(missing["area"]) == {"Education - Children in Care/ Care Experienced People"}
+    assert len(missing) == 5 and set(missing["Thematic area"]) == {"Education - Children in Care/ Care Experienced People"}
 
 
 def test_scorecard_page_renders_every_area(app, snapshot):
@@ -158,7 +158,7 @@ def test_about_is_generated_from_the_code_tables(app):
     at = app("pages/about.py")
     assert not at.exception
     bands = at.table[0].value
-    assert bands["Band"].tolist() == ["met", "within_tolerance", "worse", "significantly_worse", "no_target", "no_data"]
+    assert bands["Band"].tolist() == ["Met", "Within tolerance", "Worse", "Significantly worse", "No target", "No data"]
     assert at.table[1].value.index.tolist() == ["↑", "↓", "→"]
 
 

@@ -30,7 +30,7 @@ from ui.identity import plain
 
 TOLERANCE_MODES = {
     "proposed": "Proposed",
-    "none": "None (no amber band)",
+    "none": "No tolerance (no amber band)",
     "typed": "This value",
 }
 
@@ -123,13 +123,13 @@ def show_target_change(change: TargetChange) -> None:
         + ("?" if not change.ready else shown(change.tolerance, unit))
         + (" (proposed)" if change.mode == "proposed" and change.ready else "")
     )
-    st.caption(
+    st.markdown(
         f"Old: what is in force at {label(change.period)} now. "
         + (f"This corrects the entry from {label(change.period)}." if change.replaces else "Earlier months keep theirs.")
     )
     if not change.ready:
         st.warning(
-            f"No tolerance can be proposed: {plain(change.no_proposal)}. Choose “None” or give a value, and preview again.",
+            f"No tolerance can be proposed: {plain(change.no_proposal)}. Choose “No tolerance” or give a value, and preview again.",
             icon=":material/warning:",
         )
 
@@ -282,7 +282,7 @@ def file_preview(plan: year_end.CataloguePlan, snapshot: Snapshot) -> None:
     else:
         table["Value"] = [old_new(o, n, u) for o, n, u in zip(rows["old_value"], rows["value"], units)]
         table["Source"] = [old_new(o, n) for o, n in zip(rows["old_label"], rows["label"])]
-    st.caption("Old: what is in force at each row's month now. Nothing is saved until you confirm.")
+    st.markdown("Old: what is in force at each row's month now. Nothing is saved until you confirm.")
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"Measure": st.column_config.TextColumn(width="large")})
 

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kpicore.periods import format_period, label, month_index, shift, window, within
+from kpicore.reports.about import SCREEN_COLUMNS
 from kpicore.snapshot import Snapshot
 from kpicore.vocab import Frequency, Polarity, Unit
 from ui.identity import plain
@@ -63,23 +64,34 @@ FIELDS = {
 }
 
 
+def _help(name: str) -> str | None:
+    return SCREEN_COLUMNS.get(name)
+
+
 MEASURES_CONFIG = {
-    "Measure": st.column_config.TextColumn(width=440, pinned=True),
-    "Killer KPI": st.column_config.CheckboxColumn(width="small"),
-    "Target": st.column_config.TextColumn(help="In force at the month chosen above"),
-    "Tolerance": st.column_config.TextColumn(help="Threshold of the amber band, on the worse side of the target"),
-    "Comparator": st.column_config.TextColumn(width="medium", help="In force at the month chosen above, with where it comes from"),
-    "Area": st.column_config.TextColumn(width="medium"),
-    "Allowed values": st.column_config.TextColumn(help="A figure outside this range is refused"),
-    "D.o.T. threshold": st.column_config.TextColumn(help="Change that turns the direction-of-travel arrow"),
-    "Id": st.column_config.TextColumn(help="The measure's stable id, used in files and links"),
+    "Measure": st.column_config.TextColumn(width=440, pinned=True, help=_help("Measure")),
+    "Killer KPI": st.column_config.CheckboxColumn(width="small", help=_help("Killer KPI")),
+    "Target": st.column_config.TextColumn(help="At the month chosen above: " + _help("Target")),
+    "Tolerance": st.column_config.TextColumn(help="At the month chosen above: " + _help("Tolerance")),
+    "Comparator": st.column_config.TextColumn(width="medium", help="At the month chosen above: " + _help("Comparator")),
+    "Thematic area": st.column_config.TextColumn(width="medium", help=_help("Thematic area")),
+    **{name: st.column_config.TextColumn(help=_help(name))
+       for name in ("Polarity", "Unit", "Frequency", "Allowed values", "D.o.T. threshold", "In use", "Id")},
+}
+"""Every column of the measures table with its help, in About's words (``SCREEN_COLUMNS``)."""
+
+TIMELINE_CONFIG = {
+    name: st.column_config.TextColumn(help=_help(name)) for name in ("From", "Entry", "Target", "Tolerance", "Comparator")
 }
 
-
 HISTORY_CONFIG = {
-    "What": st.column_config.TextColumn(width="large"),
-    "Old → new": st.column_config.TextColumn(width="medium"),
-    "Reason": st.column_config.TextColumn(width="large"),
+    "When (UTC)": st.column_config.TextColumn(help=_help("When (UTC)")),
+    "Recorded by": st.column_config.TextColumn(help=_help("Recorded by")),
+    "Action": st.column_config.TextColumn(help=_help("Action")),
+    "What": st.column_config.TextColumn(width="large", help=_help("What")),
+    "Field": st.column_config.TextColumn(help=_help("Field")),
+    "Old → new": st.column_config.TextColumn(width="medium", help=_help("Old → new")),
+    "Reason": st.column_config.TextColumn(width="large", help=_help("Reason")),
 }
 
 
@@ -172,7 +184,7 @@ def measures_table(table: pd.DataFrame) -> pd.DataFrame:
         "Allowed values": [_range(lo, hi) for lo, hi in zip(table["lower_bound"], table["upper_bound"])],
         "D.o.T. threshold": table["dot_threshold"].map(lambda v: f"{v:g}"),
         "In use": table["retired_from"].map(lambda p: "Yes" if blank(p) else f"Retired from {label(p)}"),
-        "Area": table["area"],
+        "Thematic area": table["area"],
         "Id": table["measure_id"],
     })
 
@@ -232,8 +244,8 @@ def history_table(events: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     areas = dict(zip(snapshot.areas["area_id"], snapshot.areas["name"]))
     return pd.DataFrame({
         "When (UTC)": events["recorded_at"].str.replace("T", " ").str[:16],
-        "By": events["recorded_by"],
-        "Change": events["action"].map(lambda a: ACTIONS.get(a, a.replace("_", " ").capitalize())),
+        "Recorded by": events["recorded_by"],
+        "Action": events["action"].map(lambda a: ACTIONS.get(a, a.replace("_", " ").capitalize())),
         "What": [_subject(s, names, areas) for s in events["subject"]],
         "Field": events["field"].map(lambda f: "" if blank(f) else FIELDS.get(f, f)),
         "Old → new": [
@@ -241,7 +253,7 @@ def history_table(events: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
             for o, n in zip(events["old"], events["new"])
         ],
         "Reason": events["reason"].fillna(""),
-    }, columns=["When (UTC)", "By", "Change", "What", "Field", "Old → new", "Reason"])
+    }, columns=["When (UTC)", "Recorded by", "Action", "What", "Field", "Old → new", "Reason"])
 
 
 # --- a target's preview ---------------------------------------------------------------------------

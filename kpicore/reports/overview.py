@@ -16,29 +16,27 @@ def band_counts(scorecard: pd.DataFrame) -> pd.DataFrame:
     """Per thematic area (in the council's order), how many measures are in each band as at the period.
 
     Uses each measure's headline ``status``, so a quarterly measure counts with its latest quarter.
-    Columns are every band in legend order, plus ``total``.
+    Columns are every band in legend order, plus ``total``; rows are headed ``Thematic area``.
     """
     counts = pd.crosstab(scorecard["area"], scorecard["status"]).reindex(
         index=scorecard["area"].drop_duplicates(), columns=[b.value for b in Band], fill_value=0
     )
     counts["total"] = counts.sum(axis=1)
-    counts.index.name = "area"
+    counts.index.name = "Thematic area"
+    counts.columns.name = None
     return counts
 
 
 def biggest_changes(scorecard: pd.DataFrame, polarity: pd.Series, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``n`` largest improvements and deteriorations since last period, judged by polarity.
 
-    Only moves at or beyond the direction-of-travel threshold count. Returns
-    ``(improvements, deteriorations)`` with ``improvement`` (signed, better positive).
+    Which moves improve or worsen is the scorecard's own ``trend`` (``rules.judge_change``: only moves at
+    or beyond the direction-of-travel threshold count); they are ranked by the change signed by polarity.
+    Returns ``(improvements, deteriorations)`` with ``improvement`` (signed, better positive).
     """
-    polarity = scorecard["measure_id"].map(polarity)
-    frame = scorecard.assign(
-        improvement=rules.improvement(scorecard["change"], polarity),
-        judgement=rules.judge_change(scorecard["change"], scorecard["dot"], polarity),
-    )
-    improving = frame[frame["judgement"] == rules.IMPROVING].sort_values("improvement", ascending=False).head(n)
-    worsening = frame[frame["judgement"] == rules.WORSENING].sort_values("improvement").head(n)
+    frame = scorecard.assign(improvement=rules.improvement(scorecard["change"], scorecard["measure_id"].map(polarity)))
+    improving = frame[frame["trend"] == rules.IMPROVING].sort_values("improvement", ascending=False).head(n)
+    worsening = frame[frame["trend"] == rules.WORSENING].sort_values("improvement").head(n)
     return improving, worsening
 
 

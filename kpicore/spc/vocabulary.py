@@ -55,17 +55,19 @@ ASSURANCE_LABELS: dict[Assurance, str] = {
 }
 
 
-# Each icon as a symbol and words, so that it never depends on colour or shape alone.
+# Each icon as a symbol and words, so that it never depends on colour or shape alone. No symbol here
+# is used by any other vocabulary (the bands' ✔ and ✖, the arrows ↑ ↓ →): each symbol means one thing.
+# The letters echo NHS England's icons (H and L special cause high and low, P pass, F fail) and show in any font.
 VARIATION_TEXT = {
     PointType.COMMON_CAUSE: "~ Common cause",
     PointType.IMPROVEMENT: "✚ Improvement",
     PointType.CONCERN: "⚠ Concern",
-    PointType.NEUTRAL_HIGH: "◆ Special cause, high",
-    PointType.NEUTRAL_LOW: "◆ Special cause, low",
+    PointType.NEUTRAL_HIGH: "(H) Special cause, high",
+    PointType.NEUTRAL_LOW: "(L) Special cause, low",
 }
 ASSURANCE_TEXT = {
-    Assurance.CONSISTENT_PASS: "✔ Consistently passing",
-    Assurance.CONSISTENT_FAIL: "✖ Consistently failing",
+    Assurance.CONSISTENT_PASS: "(P) Consistently passing",
+    Assurance.CONSISTENT_FAIL: "(F) Consistently failing",
     Assurance.HIT_AND_MISS: "↕ Hit and miss",
 }
 
