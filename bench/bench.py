@@ -65,15 +65,26 @@ def _scorecard_floor(db: str) -> int:
     return len(buffer.getvalue())
 
 
-def _command_work(product: list[str], start_up: list[str]) -> int:
-    """Microseconds of a command's work: its wall time less the wall time of ``start_up`` (medians of 3)."""
-    def wall(command: list[str]) -> float:
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        return time.perf_counter() - start
+def _cpu() -> float:
+    """Processor seconds (user + system) of this process and the children it waited for."""
+    import resource
 
-    runs = [(wall(product), wall(start_up)) for _ in range(3)]
-    return int(max(statistics.median(p for p, _ in runs) - statistics.median(s for _, s in runs), 0) * 1e6)
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _command_work(product: list[str], start_up: list[str]) -> dict:
+    """A command's work: its wall and processor time less those of ``start_up`` (medians of 3)."""
+    def run(command: list[str]) -> tuple[float, float]:
+        start, cpu = time.perf_counter(), _cpu()
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        return time.perf_counter() - start, _cpu() - cpu
+
+    runs = [(run(product), run(start_up)) for _ in range(3)]
+    return {
+        what: max(statistics.median(p[i] for p, _ in runs) - statistics.median(s[i] for _, s in runs), 0.0)
+        for i, what in enumerate(("seconds", "cpu"))
+    }
 
 
 def _scorecard_command(db: str) -> int:
@@ -338,17 +349,19 @@ def child(case: str, floor: bool, args: list[str]) -> None:
     function = CASES[case][1 if floor else 0]
     for module in () if floor or case == "command" else PRELOAD:
         importlib.import_module(module)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     result = function(*args)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     extra = {}
-    if case == "page" and not floor or case == "command":
-        seconds = result / 1e6  # the warm run only; a command's work less its start-up
+    if case == "command":  # a command's work less its start-up
+        seconds, cpu = result["seconds"], result["cpu"]
+    if case == "page" and not floor:
+        seconds, cpu = result / 1e6, None  # the warm run only
     if case == "browser" and not floor:
-        extra, seconds = result, result["first"]
+        extra, seconds, cpu = result, result["first"], None
     if case == "pages" and not floor:
-        extra, seconds = result, max(result.values())
-    print(json.dumps({"seconds": seconds, "extra": extra}))
+        extra, seconds, cpu = result, max(result.values()), None
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "extra": extra}))
 
 
 # ---------------------------------------------------------------- the parent: preparing and timing
@@ -363,15 +376,19 @@ def measure(case: str, args_for_run, repeat: int) -> dict:
     for _ in range(repeat):
         for is_floor, results in ((True, floor), (False, product)):
             results.append(_isolated(case, is_floor, args_for_run()))
-    seconds = statistics.median(t for t, _, _ in product)
-    floor_seconds = statistics.median(t for t, _, _ in floor)
+    seconds = statistics.median(t for t, _, _, _ in product)
+    floor_seconds = statistics.median(t for t, _, _, _ in floor)
+    cpus = [c for _, c, _, _ in product if c is not None]
+    cpu = statistics.median(cpus) if cpus else None
+    floor_cpu = statistics.median(c for _, c, _, _ in floor)
     return {
         "case": case, "seconds": seconds, "floor": floor_seconds, "ratio": seconds / floor_seconds,
-        "peak": max(m for _, m, _ in product), "floor_peak": max(m for _, m, _ in floor), "extra": product[-1][2],
+        "cpu": cpu, "floor_cpu": floor_cpu, "cpu_ratio": None if cpu is None else cpu / max(floor_cpu, 1e-3),
+        "peak": max(m for _, _, m, _ in product), "floor_peak": max(m for _, _, m, _ in floor), "extra": product[-1][3],
     }
 
 
-def _isolated(case: str, floor: bool, args: list[str]) -> tuple[float, float, dict]:
+def _isolated(case: str, floor: bool, args: list[str]) -> tuple[float, float | None, float, dict]:
     """One run in a grandchild, so RUSAGE_CHILDREN of its own parent is that run's peak alone."""
     command = [sys.executable, __file__, "--timed", case, *(["--floor"] if floor else []), "--", *args]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -381,7 +398,7 @@ def _isolated(case: str, floor: bool, args: list[str]) -> tuple[float, float, di
 
 
 def timed(case: str, floor: bool, args: list[str]) -> None:
-    """Run ``case`` in a child and print its seconds and the child's peak memory (MiB)."""
+    """Run ``case`` in a child and print its seconds, processor seconds and the child's peak memory (MiB)."""
     import resource
 
     command = [sys.executable, __file__, "--child", case, *(["--floor"] if floor else []), "--", *args]
@@ -390,7 +407,7 @@ def timed(case: str, floor: bool, args: list[str]) -> None:
         sys.stderr.write(result.stderr)
         raise SystemExit(result.returncode)
     answer = json.loads(result.stdout.strip().splitlines()[-1])
-    print(json.dumps([answer["seconds"], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, answer["extra"]]))
+    print(json.dumps([answer["seconds"], answer["cpu"], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, answer["extra"]]))
 
 
 class Dataset:
@@ -530,15 +547,17 @@ DESCRIPTIONS = {
 
 def report(results: list[dict], markdown: Path | None) -> None:
     lines = [
-        f"Machine: {machine()}. Medians; peak = the process's maximum resident memory.",
+        f"Machine: {machine()}. Medians of wall-clock seconds; the CPU ratio compares processor seconds (user + "
+        "system), which another process on a shared machine disturbs less; peak = the process's maximum resident memory.",
         "",
-        "| data | case | product | floor | ratio | peak (product / floor) |",
-        "|---|---|---:|---:|---:|---:|",
+        "| data | case | product | floor | ratio | CPU ratio | peak (product / floor) |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['data']} | {DESCRIPTIONS[r['case']]} | {r['seconds']:.3f} s | {r['floor']:.3f} s | "
-            f"{r['ratio']:.1f}x | {r['peak']:.0f} / {r['floor_peak']:.0f} MiB |"
+            f"{r['ratio']:.1f}x | {'–' if r['cpu_ratio'] is None else format(r['cpu_ratio'], '.1f') + 'x'} | "
+            f"{r['peak']:.0f} / {r['floor_peak']:.0f} MiB |"
         )
     for r in results:
         if r["case"] == "browser":
@@ -551,11 +570,12 @@ def report(results: list[dict], markdown: Path | None) -> None:
         if r["case"] == "pages":
             lines.append(f"\n{r['data']}, every page's warm script run (AppTest): " + ", ".join(
                 f"{name} {seconds:.2f} s" for name, seconds in r["extra"].items()) + ".")
-    returns = {r["data"]: r["seconds"] for r in results if r["case"] == "return"}
+    returns = {r["data"]: (r["seconds"], r["cpu"]) for r in results if r["case"] == "return"}
     if len(returns) == 3:
-        (_, small), (long_name, long), (short_name, short) = returns.items()
+        _, (long_name, (long, long_cpu)), (short_name, (short, short_cpu)) = returns.items()
         lines.append(f"\nA month's return: {long:.3f} s into {long_name} against {short:.3f} s into {short_name} = "
-                     f"{long / short:.2f}x (its cost does not grow with the history when this stays near 1).")
+                     f"{long / short:.2f}x ({long_cpu / short_cpu:.2f}x in processor time; its cost does not grow "
+                     "with the history when this stays near 1).")
     text = "\n".join(lines)
     print(text)
     if markdown:
