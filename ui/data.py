@@ -7,17 +7,24 @@ changed; ``clear`` drops everything at once after a write in this session.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from kpicore import store
+from kpicore.files.csv_writer import write_csv
 from kpicore.files.excel import scorecard_xlsx
 from kpicore.periods import label
 from kpicore.reports import charts, explorer, scorecard
 from kpicore.reports.filters import Filters
 from kpicore.snapshot import Snapshot
+from ui import scorecard_html
+
+PAGE_SIZE = 100
+"""Measures on one page of the Scorecard: a council's whole scorecard (84) fits on one page; a region's
+2,000 are shown a hundred at a time, so what is styled and sent follows what is on screen."""
 
 
 def database() -> Path:
@@ -29,7 +36,7 @@ def _stamp() -> tuple[str, float]:
     return str(path), max((p.stat().st_mtime_ns for p in (path, Path(f"{path}-wal")) if p.exists()), default=0)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner="Loading the figures…")
 def _snapshot(stamp: tuple[str, float]) -> Snapshot:
     return store.load(stamp[0])
 
@@ -38,7 +45,7 @@ def snapshot() -> Snapshot:
     return _snapshot(_stamp())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner="Working out the scorecard…")
 def _scorecard(stamp: tuple[str, float], period: str, months: int) -> pd.DataFrame:
     return scorecard.build(_snapshot(stamp), period, months)
 
@@ -48,11 +55,14 @@ def scorecard_table(period: str, months: int = 13) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def _filtered(stamp: tuple[str, float], period: str, filters: Filters) -> pd.DataFrame:
+    return filters.apply(_scorecard(stamp, period, 13), _snapshot(stamp).measures)
+
+
+@st.cache_data(show_spinner="Preparing the Excel workbook…")
 def _scorecard_xlsx(stamp: tuple[str, float], period: str, filters: Filters) -> bytes:
-    snap = _snapshot(stamp)
-    table = filters.apply(_scorecard(stamp, period, 13), snap.measures)
-    units = snap.measures.set_index("measure_id")["unit"]
-    return scorecard_xlsx(table, units, f"Scorecard as at {label(period)}")
+    units = _snapshot(stamp).measures.set_index("measure_id")["unit"]
+    return scorecard_xlsx(_filtered(stamp, period, filters), units, f"Scorecard as at {label(period)}")
 
 
 def scorecard_xlsx_bytes(period: str, filters: Filters) -> bytes:
@@ -60,9 +70,71 @@ def scorecard_xlsx_bytes(period: str, filters: Filters) -> bytes:
     return _scorecard_xlsx(_stamp(), period, filters)
 
 
+@st.cache_data(show_spinner="Preparing the CSV…")
+def _scorecard_csv(stamp: tuple[str, float], period: str, filters: Filters) -> bytes:
+    return write_csv(_filtered(stamp, period, filters))
+
+
+def scorecard_csv_bytes(period: str, filters: Filters) -> bytes:
+    """The filtered scorecard as CSV (the ``scorecard`` command's columns), built once per data change,
+    month and filters, and shared by every session."""
+    return _scorecard_csv(_stamp(), period, filters)
+
+
+@dataclass(frozen=True)
+class ScorecardPage:
+    """What the Scorecard page shows for a month, filters and page: ``shown`` of ``total`` measures pass
+    the filters; this page holds measures ``first`` to ``last`` (1-based) as one HTML block per area."""
+
+    shown: int
+    total: int
+    page: int
+    pages: int
+    first: int
+    last: int
+    blocks: tuple[str, ...]
+
+
+@st.cache_data(show_spinner="Drawing the scorecard…")
+def _scorecard_page(stamp: tuple[str, float], period: str, filters: Filters, page: int, more: bool) -> ScorecardPage:
+    table = _filtered(stamp, period, filters)
+    measures = _snapshot(stamp).measures
+    pages = max(1, -(-len(table) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    rows = table.iloc[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    units = measures.set_index("measure_id")["unit"]
+    blocks = tuple(
+        scorecard_html.area_html(area, group, units, period, more) for area, group in rows.groupby("area", sort=False)
+    )
+    first = page * PAGE_SIZE + 1 if len(rows) else 0
+    return ScorecardPage(len(table), len(measures), page, pages, first, first + len(rows) - 1 if len(rows) else 0, blocks)
+
+
+def scorecard_page(period: str, filters: Filters, page: int = 0, more: bool = False) -> ScorecardPage:
+    """One page of the filtered scorecard as HTML, built once per data change, month, filters, page and
+    columns, and shared by every session; a page past the last is the last."""
+    return _scorecard_page(_stamp(), period, filters, page, more)
+
+
+@st.cache_data(show_spinner=False)
+def _periods(stamp: tuple[str, float]) -> list[str]:
+    return sorted(_snapshot(stamp).observations["period"].unique(), reverse=True)
+
+
 def periods() -> list[str]:
     """Months with any figure, newest first."""
-    return sorted(snapshot().observations["period"].unique(), reverse=True)
+    return _periods(_stamp())
+
+
+@st.cache_data(show_spinner=False)
+def _areas(stamp: tuple[str, float]) -> dict[str, str]:
+    areas = _snapshot(stamp).areas
+    return dict(zip(areas["area_id"], areas["name"]))
+
+
+def areas() -> dict[str, str]:
+    """Area ids and names, in the council's order."""
+    return _areas(_stamp())
 
 
 @st.cache_data(show_spinner=False)
