@@ -53,6 +53,9 @@ STYLE = (
     "table.sc{border-collapse:collapse;font-size:.78rem;line-height:1.25;background:#fff;color:#1F1F1F;width:100%}"
     "table.sc th,table.sc td{border:1px solid #9A9A9A;padding:2px 3px;vertical-align:middle}"
     "table.sc thead th{font-weight:600;text-align:center;background:#F2F2F2;color:#1F1F1F}"
+    "table.sc-fit{table-layout:fixed}"
+    "table.sc-fit col.cm{width:2.45rem}table.sc-fit col.cd{width:4.7rem}table.sc-fit col.cs{width:5.7rem}"
+    "table.sc-more{width:max-content;min-width:100%}"
     "table.sc th[scope=row]{text-align:left;font-weight:400;min-width:9rem;position:sticky;left:0;"
     "background:#fff;z-index:1}"
     "table.sc td.m{text-align:center;white-space:nowrap}"
@@ -63,17 +66,21 @@ STYLE = (
     ".sc a{color:#0B5394;text-decoration:underline}"
     ".sc a:focus-visible{outline:3px solid #0B5394;outline-offset:1px}"
     ".sc-killer{font-weight:600}"
-    ".sc-cards{display:none;list-style:none;margin:0;padding:0}"
+    ".sc-area ul.sc-cards{display:none;list-style:none;margin:0;padding:0}"
     ".sc-card{border:1px solid #9A9A9A;border-radius:6px;padding:.5rem .6rem;margin:0 0 .6rem 0;"
     "background:#fff;color:#1F1F1F}"
     ".sc-card h4{font-size:1rem;margin:0 0 .3rem 0;padding:0;line-height:1.3}"
     ".sc-card p{margin:.2rem 0}"
     ".sc-chip{display:inline-block;padding:0 .35rem;border-radius:4px;border:1px solid #555}"
-    ".sc-strip{display:flex;gap:2px;list-style:none;margin:.35rem 0 0 0;padding:0}"
-    ".sc-strip li{flex:1 1 0;text-align:center;border:1px solid #555;font-size:.8rem;min-width:0;margin:0}"
+    ".sc-area ol.sc-strip{display:flex;gap:2px;list-style:none;margin:.35rem 0 0 0;padding:0}"
+    ".sc-area ol.sc-strip li{flex:1 1 0;text-align:center;border:1px solid #555;font-size:.8rem;min-width:0;"
+    "margin:0;padding:0}"
+    ".sc-area li.sc-card{margin:0 0 .6rem 0;padding:.5rem .6rem}"
     ".sc-ends{display:flex;justify-content:space-between;font-size:.8rem;margin:0}"
+    ".sc-key{font-size:.85rem;line-height:1.9;margin:0 0 .25rem 0}"
+    ".sc-key .sc-chip{margin-right:.25rem;white-space:nowrap}"
     f"{_band_classes()}"
-    f"@media (max-width:{PHONE_WIDTH}px){{.sc-wrap{{display:none}}.sc-cards{{display:block}}}}"
+    f"@media (max-width:{PHONE_WIDTH}px){{.sc-wrap{{display:none}}.sc-area ul.sc-cards{{display:block}}}}"
     "</style>"
 )
 """The CSS for every scorecard block: a style-only ``st.html`` (it takes no space on the page)."""
@@ -159,9 +166,11 @@ def table_html(area: str, rows: pd.DataFrame, units: pd.Series, period: str, mor
     body = "".join(
         _table_row(row, months, units[row["measure_id"]], period, more) for _, row in rows.iterrows()
     )
+    kind = "sc-more" if more else "sc-fit"
+    columns = '<col class="cn">' + '<col class="cm">' * len(months) + '<col class="cd"><col class="cs">'
     return (
-        f'<div class="sc-wrap"><table class="sc"><caption class="sc-sr">{_e(area)}: 13 months ending '
-        f'{_e(label(period))}</caption><thead><tr><th scope="col">Measure</th>{headers}'
+        f'<div class="sc-wrap"><table class="sc {kind}"><caption class="sc-sr">{_e(area)}: 13 months ending '
+        f'{_e(label(period))}</caption><colgroup>{columns}</colgroup><thead><tr><th scope="col">Measure</th>{headers}'
         f'<th scope="col">D.o.T.</th><th scope="col">Status</th>{extra}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
@@ -207,4 +216,20 @@ def area_html(area: str, rows: pd.DataFrame, units: pd.Series, period: str, more
     return (
         f'<section class="sc-area"><h3>{_e(area)}</h3>{table_html(area, rows, units, period, more)}'
         f"{cards_html(area, rows, units, period)}</section>"
+    )
+
+
+def key_html() -> str:
+    """The visible key: each band's symbol and short name on its colour, and what D.o.T., Status and ★ mean."""
+    chips = "".join(
+        f'<span class="sc-chip sc-{band.value}">{_e(style["symbol"])} {_e(style["short"])}</span>'
+        for band, style in BAND_STYLE.items()
+    )
+    return (
+        f'<div class="sc"><p class="sc-key"><strong>Key.</strong> Each month: the figure over its band, in symbol '
+        f"and colour: {chips}</p>"
+        '<p class="sc-key"><strong>D.o.T.</strong> (direction of travel): ↑ up, ↓ down or → level since the previous '
+        "period, with whether that is <em>improving</em> or <em>worsening</em> for the measure. "
+        "<strong>Status</strong>: the band of the latest figure. ★ Killer KPI: a measure the council watches most "
+        "closely. A measure's name opens its history in the explorer.</p></div>"
     )
