@@ -29,7 +29,7 @@ excel.download_button(
     width="stretch",
 )
 
-st.caption(
+st.markdown(
     f"13 months ending {label(period)}: {view.shown} of {view.total} measures"
     + (" (filtered)" if chosen.active else "")
     + (f"; measures {view.first} to {view.last} on this page" if view.pages > 1 else "")

@@ -48,7 +48,7 @@ STYLE = (
     "<style>"
     ".sc-sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
     "clip:rect(0,0,0,0);white-space:nowrap;border:0}"
-    ".sc-area h3{font-size:1.15rem;margin:1rem 0 .3rem 0;padding:0}"
+    ".sc-area h2{font-size:1.15rem;font-weight:600;margin:1rem 0 .3rem 0;padding:0}"
     ".sc-wrap{overflow-x:auto;max-width:100%}"
     "table.sc{border-collapse:collapse;font-size:.78rem;line-height:1.25;background:#fff;color:#1F1F1F;width:100%}"
     "table.sc th,table.sc td{border:1px solid #9A9A9A;padding:2px 3px;vertical-align:middle}"
@@ -69,7 +69,7 @@ STYLE = (
     ".sc-area ul.sc-cards{display:none;list-style:none;margin:0;padding:0}"
     ".sc-card{border:1px solid #9A9A9A;border-radius:6px;padding:.5rem .6rem;margin:0 0 .6rem 0;"
     "background:#fff;color:#1F1F1F}"
-    ".sc-card h4{font-size:1rem;margin:0 0 .3rem 0;padding:0;line-height:1.3}"
+    ".sc-card h3{font-size:1rem;font-weight:600;margin:0 0 .3rem 0;padding:0;line-height:1.3}"
     ".sc-card p{margin:.2rem 0}"
     ".sc-chip{display:inline-block;padding:0 .35rem;border-radius:4px;border:1px solid #555}"
     ".sc-area ol.sc-strip{display:flex;gap:2px;list-style:none;margin:.35rem 0 0 0;padding:0}"
@@ -197,7 +197,7 @@ def card_html(row: pd.Series, unit: str, period: str) -> str:
     value = f"{_e(label(period))}: {_e(latest)}" if latest else f"no figure for {_e(label(period))}"
     chosen = _band(row.get(f"band_{period}"))
     return (
-        f'<li class="sc-card"><h4>{explorer_link(row["measure_id"], row["measure"], bool(row["killer_kpi"]))}</h4>'
+        f'<li class="sc-card"><h3>{explorer_link(row["measure_id"], row["measure"], bool(row["killer_kpi"]))}</h3>'
         f'<p><span class="sc-chip sc-{chosen.value}">{value} '
         f'<span aria-hidden="true">{_e(chosen.symbol)}</span></span></p>'
         f"<p>D.o.T.: {trend_html(row['dot'], row['trend']) or '–'}</p>"
@@ -214,7 +214,7 @@ def cards_html(area: str, rows: pd.DataFrame, units: pd.Series, period: str) -> 
 def area_html(area: str, rows: pd.DataFrame, units: pd.Series, period: str, more: bool = False) -> str:
     """An area's block: its heading, its table (laptop) and its cards (phone)."""
     return (
-        f'<section class="sc-area"><h3>{_e(area)}</h3>{table_html(area, rows, units, period, more)}'
+        f'<section class="sc-area"><h2>{_e(area)}</h2>{table_html(area, rows, units, period, more)}'
         f"{cards_html(area, rows, units, period)}</section>"
     )
 
