@@ -31,13 +31,24 @@ def database() -> Path:
     return store.default_path()
 
 
-def _stamp() -> tuple[str, float]:
+def _stamp() -> tuple[str, int, int, int]:
+    """The data version: the database file's last change and size, and its write-ahead log's last change
+    while the log holds anything. An empty log (a reader has the database open) is not a change: counting
+    it would give two sessions reading at once two versions of the same data, and compute everything twice."""
     path = database()
-    return str(path), max((p.stat().st_mtime_ns for p in (path, Path(f"{path}-wal")) if p.exists()), default=0)
+    main = path.stat() if path.exists() else None
+    try:
+        wal = Path(f"{path}-wal").stat()
+    except FileNotFoundError:
+        wal = None
+    return (
+        str(path), main.st_mtime_ns if main else 0, main.st_size if main else 0,
+        wal.st_mtime_ns if wal and wal.st_size else 0,
+    )
 
 
 @st.cache_data(show_spinner="Loading the figures…")
-def _snapshot(stamp: tuple[str, float]) -> Snapshot:
+def _snapshot(stamp: tuple[str, int, int, int]) -> Snapshot:
     return store.load(stamp[0])
 
 
@@ -46,7 +57,7 @@ def snapshot() -> Snapshot:
 
 
 @st.cache_data(show_spinner="Working out the scorecard…")
-def _scorecard(stamp: tuple[str, float], period: str, months: int) -> pd.DataFrame:
+def _scorecard(stamp: tuple[str, int, int, int], period: str, months: int) -> pd.DataFrame:
     return scorecard.build(_snapshot(stamp), period, months)
 
 
@@ -55,12 +66,12 @@ def scorecard_table(period: str, months: int = 13) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _filtered(stamp: tuple[str, float], period: str, filters: Filters) -> pd.DataFrame:
+def _filtered(stamp: tuple[str, int, int, int], period: str, filters: Filters) -> pd.DataFrame:
     return filters.apply(_scorecard(stamp, period, 13), _snapshot(stamp).measures)
 
 
 @st.cache_data(show_spinner="Preparing the Excel workbook…")
-def _scorecard_xlsx(stamp: tuple[str, float], period: str, filters: Filters) -> bytes:
+def _scorecard_xlsx(stamp: tuple[str, int, int, int], period: str, filters: Filters) -> bytes:
     units = _snapshot(stamp).measures.set_index("measure_id")["unit"]
     return scorecard_xlsx(_filtered(stamp, period, filters), units, f"Scorecard as at {label(period)}")
 
@@ -71,7 +82,7 @@ def scorecard_xlsx_bytes(period: str, filters: Filters) -> bytes:
 
 
 @st.cache_data(show_spinner="Preparing the CSV…")
-def _scorecard_csv(stamp: tuple[str, float], period: str, filters: Filters) -> bytes:
+def _scorecard_csv(stamp: tuple[str, int, int, int], period: str, filters: Filters) -> bytes:
     return write_csv(_filtered(stamp, period, filters))
 
 
@@ -96,7 +107,7 @@ class ScorecardPage:
 
 
 @st.cache_data(show_spinner="Drawing the scorecard…")
-def _scorecard_page(stamp: tuple[str, float], period: str, filters: Filters, page: int, more: bool) -> ScorecardPage:
+def _scorecard_page(stamp: tuple[str, int, int, int], period: str, filters: Filters, page: int, more: bool) -> ScorecardPage:
     table = _filtered(stamp, period, filters)
     measures = _snapshot(stamp).measures
     pages = max(1, -(-len(table) // PAGE_SIZE))
@@ -117,7 +128,7 @@ def scorecard_page(period: str, filters: Filters, page: int = 0, more: bool = Fa
 
 
 @st.cache_data(show_spinner=False)
-def _periods(stamp: tuple[str, float]) -> list[str]:
+def _periods(stamp: tuple[str, int, int, int]) -> list[str]:
     return sorted(_snapshot(stamp).observations["period"].unique(), reverse=True)
 
 
@@ -127,7 +138,7 @@ def periods() -> list[str]:
 
 
 @st.cache_data(show_spinner=False)
-def _areas(stamp: tuple[str, float]) -> dict[str, str]:
+def _areas(stamp: tuple[str, int, int, int]) -> dict[str, str]:
     areas = _snapshot(stamp).areas
     return dict(zip(areas["area_id"], areas["name"]))
 
@@ -138,7 +149,7 @@ def areas() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False)
-def _measure_history(stamp: tuple[str, float], measure_id: str, baseline: int | None) -> explorer.MeasureHistory:
+def _measure_history(stamp: tuple[str, int, int, int], measure_id: str, baseline: int | None) -> explorer.MeasureHistory:
     return explorer.measure_history(_snapshot(stamp), measure_id, baseline)
 
 
@@ -147,7 +158,7 @@ def measure_history(measure_id: str, baseline: int | None = None) -> explorer.Me
 
 
 @st.cache_data(show_spinner=False)
-def _chart_png(stamp: tuple[str, float], measure_id: str, baseline: int | None) -> bytes:
+def _chart_png(stamp: tuple[str, int, int, int], measure_id: str, baseline: int | None) -> bytes:
     return charts.chart_png(charts.measure_chart(_measure_history(stamp, measure_id, baseline)))
 
 
