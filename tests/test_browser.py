@@ -151,14 +151,3 @@ def test_choose_another_measure_in_the_explorer_with_the_keyboard(server, page):
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"[?&]measure=timely-of-ihas-in-month\b"))
     expect(page.get_by_text("utilisation-of-available-in-house-foster", exact=True)).to_have_count(0)
-
-
-def test_selecting_a_scorecard_row_opens_it_in_the_explorer(server, page):
-    open_page(page, f"{server}/scorecard?area=repeat-work")
-    grid = page.locator("[data-testid=stDataFrame]").first
-    first_row = "Repeat referrals in-month (previous referral start within 12-mths of current referral start)"
-    expect(grid.locator("td").filter(has_text=first_row)).to_have_count(1)  # the grid has drawn its rows
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
-    page.wait_for_url("**/explorer?measure=repeat-referrals-in-month-previous-referral")
-    expect(page.get_by_role("heading", name="Measure explorer")).to_be_visible()

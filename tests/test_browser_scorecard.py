@@ -123,6 +123,10 @@ def test_axe_finds_nothing_serious_in_the_scorecard(server, browser, size):
     page.errors = []
     open_page(page, f"{server}/scorecard")
     expect(page.locator("section.sc-area")).to_have_count(10)
+    # axe checks only what is on screen inside Streamlit's scrolling main area: make the window as tall
+    # as the page (the width, and so the layout, stays) so that it checks every row and card.
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": size[0], "height": height})
     results = Axe().run(page)
     serious = [
         (violation["id"], node["html"])
