@@ -39,7 +39,7 @@ def test_every_area_is_a_named_table_with_every_measure(app, snapshot):
     assert re.findall(r'<section class="sc-area"><h2>([^<]+)</h2>', html) == [
         name.replace("&", "&amp;").replace("'", "&#x27;") for name in snapshot.areas["name"]
     ]
-    assert html.count("<caption") == len(snapshot.areas) and "<caption class=\"sc-sr\">Response to Risk: 13 months" in html
+    assert html.count("<caption") == len(snapshot.areas) and "<caption class=\"sc-sr\">Response to Risk</caption>" in html
     assert measure_links(at) == scorecard.build(snapshot, "2022-11")["measure_id"].tolist()
     headers = re.search(r"<thead><tr>(.*?)</tr></thead>", html).group(1)
     assert re.findall(r'<th scope="col">([^<]+)</th>', headers) == [

@@ -169,8 +169,7 @@ def table_html(area: str, rows: pd.DataFrame, units: pd.Series, period: str, mor
     kind = "sc-more" if more else "sc-fit"
     columns = '<col class="cn">' + '<col class="cm">' * len(months) + '<col class="cd"><col class="cs">'
     return (
-        f'<div class="sc-wrap"><table class="sc {kind}"><caption class="sc-sr">{_e(area)}: 13 months ending '
-        f'{_e(label(period))}</caption><colgroup>{columns}</colgroup><thead><tr><th scope="col">Measure</th>{headers}'
+        f'<div class="sc-wrap"><table class="sc {kind}"><caption class="sc-sr">{_e(area)}</caption><colgroup>{columns}</colgroup><thead><tr><th scope="col">Measure</th>{headers}'
         f'<th scope="col">D.o.T.</th><th scope="col">Status</th>{extra}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
