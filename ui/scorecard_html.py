@@ -54,13 +54,13 @@ STYLE = (
     "table.sc th,table.sc td{border:1px solid #9A9A9A;padding:2px 3px;vertical-align:middle}"
     "table.sc thead th{font-weight:600;text-align:center;background:#F2F2F2;color:#1F1F1F}"
     "table.sc-fit{table-layout:fixed}"
-    "table.sc-fit col.cm{width:2.45rem}table.sc-fit col.cd{width:4.7rem}table.sc-fit col.cs{width:5.7rem}"
+    "table.sc-fit col.cm{width:2.45rem}table.sc-fit col.cd{width:4.7rem}table.sc-fit col.cs{width:6.2rem}"
     "table.sc-more{width:max-content;min-width:100%}"
     "table.sc th[scope=row]{text-align:left;font-weight:400;min-width:9rem;position:sticky;left:0;"
     "background:#fff;z-index:1}"
     "table.sc td.m{text-align:center;white-space:nowrap}"
     "table.sc td.dot{text-align:left;white-space:nowrap}"
-    "table.sc td.st{text-align:left;min-width:5.5rem}"
+    "table.sc td.st{text-align:left;font-weight:600}"
     "table.sc td.x{text-align:right;white-space:nowrap}"
     "table.sc td.xt{text-align:left;min-width:7rem}"
     ".sc a{color:#0B5394;text-decoration:underline}"
@@ -121,13 +121,15 @@ def trend_html(dot: object, trend: object) -> str:
     return f"{_e(arrow)} {words}".strip()
 
 
-def status_html(band: object, status_period: object, period: str) -> str:
-    """The headline status on its colour; the month it is at when that is not ``period`` (a quarter)."""
+def status_html(band: object, status_period: object, period: str, chip: bool = True) -> str:
+    """The headline status (on its colour as a chip, or as text for a cell that has the colour); the month
+    it is at when that is not ``period`` (a quarterly measure)."""
     chosen = _band(band)
     at = f'<br><span style="font-size:.9em">at {_e(label(status_period))}</span>' if (
         isinstance(status_period, str) and status_period != period
     ) else ""
-    return f'<span class="sc-chip sc-{chosen.value}">{_e(band_text(chosen.value))}</span>{at}'
+    text = _e(band_text(chosen.value))
+    return (f'<span class="sc-chip sc-{chosen.value}">{text}</span>' if chip else text) + at
 
 
 def _more_cells(row: pd.Series, unit: str) -> str:
@@ -154,7 +156,8 @@ def _table_row(row: pd.Series, months: list[str], unit: str, period: str, more: 
     extra = _more_cells(row, unit) if more else ""
     return (
         f'<tr><th scope="row">{name}</th>{cells}<td class="dot">{trend_html(row["dot"], row["trend"])}</td>'
-        f'<td class="st">{status_html(row["status"], row["status_period"], period)}</td>{extra}</tr>'
+        f'<td class="st sc-{_band(row["status"]).value}">{status_html(row["status"], row["status_period"], period, chip=False)}'
+        f"</td>{extra}</tr>"
     )
 
 
