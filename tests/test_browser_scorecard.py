@@ -49,8 +49,9 @@ def full(snapshot):
     return scorecard.build(snapshot, PERIOD)
 
 
-def shown_ids(page) -> list[str]:
-    """The measure of every table row on screen, in order (each row header's link)."""
+def shown_ids(page, count: int) -> list[str]:
+    """The measure of every table row on screen, in order (each row header's link), once ``count`` are drawn."""
+    expect(page.locator(ROW_LINKS)).to_have_count(count)
     return page.locator(ROW_LINKS).evaluate_all("links => links.map(a => new URL(a.href).searchParams.get('measure'))")
 
 
@@ -86,7 +87,7 @@ def test_every_month_and_the_status_fit_1280_with_the_sidebar_open(server, page,
     first = page.locator("table.sc tbody tr").first
     expect(first.locator("td.st")).to_have_text("‼ Significantly worse")
     expect(first.locator("td.dot")).to_have_text("↑ improving")
-    assert shown_ids(page) == full["measure_id"].tolist()
+    assert shown_ids(page, 84) == full["measure_id"].tolist()
 
 
 def test_a_phone_gets_a_card_per_measure(server, browser, full):
@@ -172,22 +173,23 @@ def test_each_filter_narrows_the_rows(server, page, snapshot, full, name):
     open_page(page, f"{server}/scorecard")
     act(page)
     expect_count(page, f"13 months ending Nov-22: {len(expected)} of 84 measures (filtered)")
-    assert shown_ids(page) == expected["measure_id"].tolist()
+    assert shown_ids(page, len(expected)) == expected["measure_id"].tolist()
     expect(page).to_have_url(re.compile(r"[?&](area|band|killer|trend|q|variation|assurance)="))  # a link to this view
 
 
-def test_filters_show_what_they_say(server, page):
-    """Beyond the rows: the status chips, the stars and the words say what was filtered on."""
-    open_page(page, f"{server}/scorecard?band=met")
-    for text in page.locator("table.sc td.st").all_inner_texts():
-        assert text.startswith("✔ Met")
-    open_page(page, f"{server}/scorecard?killer=1")
-    expect(page.locator(ROW_LINKS)).to_have_count(15)
-    for text in page.locator(ROW_LINKS).all_inner_texts():
-        assert text.startswith("★")
-    open_page(page, f"{server}/scorecard?trend=worsening")
-    for text in page.locator("table.sc td.dot").all_inner_texts():
-        assert text.endswith("worsening")
+def test_filters_show_what_they_say(server, page, snapshot, full):
+    """Beyond the rows: the status cells, the stars and the words say what was filtered on."""
+    checks = [
+        ("band=met", Filters(bands=("met",)), "table.sc td.st", lambda text: text.startswith("✔ Met")),
+        ("killer=1", Filters(killer_only=True), ROW_LINKS, lambda text: text.startswith("★")),
+        ("trend=worsening", Filters(trends=("worsening",)), "table.sc td.dot", lambda text: text.endswith(" worsening")),
+    ]
+    for query, filters, cells, says in checks:
+        open_page(page, f"{server}/scorecard?{query}")
+        count = len(filters.apply(full, snapshot.measures))
+        expect(page.locator(cells)).to_have_count(count)
+        texts = page.locator(cells).all_inner_texts()
+        assert all(says(text) for text in texts), (query, texts)
 
 
 def test_more_columns_show_targets_comparators_and_spc(server, page, full):
@@ -206,16 +208,16 @@ def test_a_large_scorecard_pages_with_previous_and_next(region_db, page):  # noq
     with streamlit_server(region_db) as url:
         open_page(page, f"{url}/scorecard")
         expect(page.get_by_text("measures 1 to 100 on this page")).to_be_visible()
-        assert shown_ids(page) == everything[:100]
+        assert shown_ids(page, 100) == everything[:100]
         expect(page.get_by_role("button", name="← Previous")).to_be_disabled()
         page.get_by_role("button", name="Next →").click()
         expect_count(page, "measures 101 to 150 on this page")
-        assert shown_ids(page) == everything[100:]
+        assert shown_ids(page, 50) == everything[100:]
         expect(page.get_by_text("Page 2 of 2")).to_be_visible()
         expect(page.get_by_role("button", name="Next →")).to_be_disabled()
         page.get_by_role("button", name="← Previous").click()
         expect_count(page, "measures 1 to 100 on this page")
-        assert shown_ids(page) == everything[:100]
+        assert shown_ids(page, 100) == everything[:100]
 
 
 def test_a_measure_name_opens_the_explorer_by_mouse(server, page, full):
@@ -242,8 +244,7 @@ def test_a_measure_name_opens_the_explorer_by_keyboard(server, page, full):
 
 def test_both_downloads_hold_the_rows_on_screen(server, page, tmp_path):
     open_page(page, f"{server}/scorecard?area=quality-assurance&q=audit")
-    on_screen = shown_ids(page)
-    assert len(on_screen) == 4
+    on_screen = shown_ids(page, 4)
     with page.expect_download() as event:
         page.get_by_role("button", name="Download CSV").click()
     assert event.value.suggested_filename == "scorecard-2022-11.csv"
