@@ -148,3 +148,17 @@ def test_ten_sessions_at_once_compute_the_scorecard_once(app, shipped_db, tmp_pa
     for at in sessions:
         assert not at.exception and at.title[0].value == "Scorecard"
         assert len(measure_links(at)) == 84
+
+
+def test_the_data_version_ignores_an_empty_write_ahead_log(tmp_path, monkeypatch):
+    """A reader opening the database creates an empty ``-wal`` file: the same data, the same version.
+    A write puts something in the log: a new version."""
+    path = tmp_path / "kpi.sqlite"
+    path.write_bytes(b"data")
+    monkeypatch.setenv("KPI_DB", str(path))
+    before = data._stamp()
+    wal = Path(f"{path}-wal")
+    wal.write_bytes(b"")
+    assert data._stamp() == before
+    wal.write_bytes(b"a written page")
+    assert data._stamp() != before

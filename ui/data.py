@@ -1,8 +1,10 @@
-"""Cached readers of the store, keyed by the database file's last change.
+"""Cached readers of the store, keyed by the data version (``_stamp``: the database file's last change).
 
 Every write (a figure, a re-base, an owner) changes the database or its WAL
 file, so a cached table is never served after what it was computed from
 changed; ``clear`` drops everything at once after a write in this session.
+``st.cache_data`` is process-wide and holds a lock per key while it computes, so
+every session shares one computation of each table, page of HTML and download.
 """
 
 from __future__ import annotations
