@@ -13,8 +13,8 @@ import pytest
 from kpicore import store
 from kpicore.files.dataset import write_dataset
 from kpicore.files.demo import demo_dataset
-from kpicore.reports import scorecard
-from ui import data
+from kpicore.reports import explorer, scorecard
+from ui import data, present
 
 ROW_HEADER = re.compile(r'<th scope="row"><a href="explorer\?measure=([^"]+)"')
 
@@ -162,3 +162,15 @@ def test_the_data_version_ignores_an_empty_write_ahead_log(tmp_path, monkeypatch
     assert data._stamp() == before
     wal.write_bytes(b"a written page")
     assert data._stamp() != before
+
+
+def test_the_explorers_table_says_improving_or_worsening_beside_the_arrow(snapshot):
+    """Lower is better for repeat referrals: ↑ is worsening, ↓ improving (``kpicore.rules.judge_change``)."""
+    history = explorer.measure_history(snapshot, "repeat-referrals-in-month-previous-referral")
+    table = present.figures_table(history)
+    assert table[["Month", "D.o.T."]].head(4).values.tolist() == [
+        ["Nov-22", "↑ worsening"], ["Oct-22", "↓ improving"], ["Sep-22", "↑ worsening"], ["Aug-22", "→ no change"],
+    ]
+    assert table["D.o.T."].iloc[-1] == ""  # the first month has no change
+    export = present.figures_export(history)
+    assert export["trend"].tolist()[-2:] == ["improving", "worsening"]
