@@ -87,6 +87,9 @@ def test_every_month_and_the_status_fit_1280_with_the_sidebar_open(server, page,
     first = page.locator("table.sc tbody tr").first
     expect(first.locator("td.st")).to_have_text("‼ Significantly worse")
     expect(first.locator("td.dot")).to_have_text("↑ improving")
+    latest_cell = first.locator("td.m").last
+    expect(latest_cell).to_have_css("background-color", "rgb(122, 31, 92)")  # significantly worse's fill
+    assert latest_cell.evaluate("e => getComputedStyle(e, '::after').content").startswith('"‼"')
     assert shown_ids(page, 84) == full["measure_id"].tolist()
 
 
@@ -111,7 +114,8 @@ def test_a_phone_gets_a_card_per_measure(server, browser, full):
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     strip = card.locator("ol.sc-strip li")
     expect(strip).to_have_count(13)
-    expect(strip.last).to_have_text("‼Nov-22: 77.6%, Significantly worse")  # the symbol, and the month named
+    expect(strip.last).to_have_text("Nov-22: 77.6%, Significantly worse")  # the month named for screen readers
+    assert strip.last.evaluate("e => getComputedStyle(e, '::after').content").startswith('"‼"')  # its symbol shown
     context.close()
 
 

@@ -69,9 +69,11 @@ def test_cells_carry_a_symbol_as_well_as_a_colour(app):
     at = app("pages/scorecard.py")
     at.toggle(key="scorecard_more").set_value(True).run()
     rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", "".join(h.proto.body for h in at.html))
-    nov_22 = [re.findall(r'<td class="m (sc-[a-z_]+)">([^<]*)<br><span aria-hidden="true">(.)</span>', r)[-1] for r in rows]
-    assert nov_22[0] == ("sc-significantly_worse", "77.6%", "‼")
-    assert nov_22[5] == ("sc-met", "85.7%", "✔")
+    nov_22 = [re.findall(r'<td class="m sy (sc-[a-z_]+)">([^<]*)<span class="sc-sr"> ([^<]+)</span>', r)[-1] for r in rows]
+    assert nov_22[0] == ("sc-significantly_worse", "77.6%", "Significantly worse")  # the symbol: the class's ::after
+    assert nov_22[5] == ("sc-met", "85.7%", "Met")
+    style = "".join(h.proto.body for h in at.html if h.proto.body.startswith("<style>"))
+    assert '.sy.sc-significantly_worse::after{content:"‼"' in style and '.sy.sc-met::after{content:"✔"' in style
     assert '<td class="xt">~ Common cause</td>' in rows[0]
 
 

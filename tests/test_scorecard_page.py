@@ -56,11 +56,8 @@ def first_row(at) -> str:
 def test_a_month_carries_value_symbol_colour_and_the_band_in_words(app):
     row = first_row(app("pages/scorecard.py"))
     assert "initial-contact-decisions-made-within" in row
-    assert (
-        '<td class="m sc-significantly_worse">77.6%<br><span aria-hidden="true">‼</span>'
-        '<span class="sc-sr"> Significantly worse</span></td>'
-    ) in row
-    assert row.count('<td class="m ') == 13
+    assert '<td class="m sy sc-significantly_worse">77.6%<span class="sc-sr"> Significantly worse</span></td>' in row
+    assert row.count('<td class="m sy ') == 13
 
 
 def test_dot_says_improving_or_worsening_for_the_measures_polarity(app):

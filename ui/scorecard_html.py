@@ -39,9 +39,17 @@ MORE_COLUMNS = (
 
 
 def _band_classes() -> str:
-    return "".join(
+    """Each band's colours, and its symbol after a month's figure (``.sy``): drawn by CSS, hidden from screen
+    readers (they hear the band's name instead), which keeps a region's pages light; a browser without
+    CSS alternative text shows the symbol all the same."""
+    colours = "".join(
         f".sc-{band.value}{{background:{style['fill']};color:{style['text']}}}" for band, style in BAND_STYLE.items()
     )
+    symbols = "".join(
+        f'.sy.sc-{band.value}::after{{content:"{style["symbol"]}";content:"{style["symbol"]}" / "";display:block}}'
+        for band, style in BAND_STYLE.items()
+    )
+    return colours + symbols
 
 
 STYLE = (
@@ -101,14 +109,11 @@ def _band(band: object) -> Band:
 
 
 def month_cell(value: float, unit: str, band: object) -> str:
-    """A month: the value over the band's symbol on the band's colour; the band named for screen readers."""
+    """A month: the value over the band's symbol (``.sy``) on the band's colour; the band named for screen readers."""
     chosen = _band(band)
     shown = format_value(value, unit) or "–"
     words = "no figure" if pd.isna(value) else BAND_STYLE[chosen]["short"]
-    return (
-        f'<td class="m sc-{chosen.value}">{_e(shown)}<br><span aria-hidden="true">{_e(chosen.symbol)}</span>'
-        f'<span class="sc-sr"> {_e(words)}</span></td>'
-    )
+    return f'<td class="m sy sc-{chosen.value}">{_e(shown)}<span class="sc-sr"> {_e(words)}</span></td>'
 
 
 def trend_html(dot: object, trend: object) -> str:
@@ -184,10 +189,7 @@ def _strip(row: pd.Series, months: list[str], unit: str) -> str:
         chosen = _band(row[f"band_{month}"])
         value = format_value(row[month], unit)
         words = f"{value}, {BAND_STYLE[chosen]['short']}" if value else "no figure"
-        items.append(
-            f'<li class="sc-{chosen.value}"><span aria-hidden="true">{_e(chosen.symbol)}</span>'
-            f'<span class="sc-sr">{_e(label(month))}: {_e(words)}</span></li>'
-        )
+        items.append(f'<li class="sy sc-{chosen.value}"><span class="sc-sr">{_e(label(month))}: {_e(words)}</span></li>')
     ends = f'<p class="sc-ends" aria-hidden="true"><span>{_e(label(months[0]))}</span><span>{_e(label(months[-1]))}</span></p>'
     return f'<ol class="sc-strip" aria-label="13 months">{"".join(items)}</ol>{ends}'
 
