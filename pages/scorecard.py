@@ -21,7 +21,7 @@ csv.download_button(
 )
 excel.download_button(
     "Download Excel",
-    data.scorecard_xlsx_bytes(period, chosen),
+    data.scorecard_xlsx_data(period, chosen, view.shown),
     file_name=f"scorecard-{period}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_xlsx",

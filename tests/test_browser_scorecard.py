@@ -207,7 +207,7 @@ def test_more_columns_show_targets_comparators_and_spc(server, page, full):
     expect(first.locator("td.x").nth(2)).to_have_text(f"{full['target'].iloc[0]:.1f}%")  # target (a percentage)
 
 
-def test_a_large_scorecard_pages_with_previous_and_next(region_db, page):  # noqa: F811
+def test_a_large_scorecard_pages_with_previous_and_next(region_db, page, tmp_path):  # noqa: F811
     everything = scorecard.build(store.load(region_db))["measure_id"].tolist()
     with streamlit_server(region_db) as url:
         open_page(page, f"{url}/scorecard")
@@ -222,6 +222,14 @@ def test_a_large_scorecard_pages_with_previous_and_next(region_db, page):  # noq
         page.get_by_role("button", name="← Previous").click()
         expect_count(page, "measures 1 to 100 on this page")
         assert shown_ids(page, 100) == everything[:100]
+        # More than a page: the workbook is built when the button is pressed, and holds every measure.
+        with page.expect_download() as event:
+            page.get_by_role("button", name="Download Excel").click()
+        saved = tmp_path / event.value.suggested_filename
+        event.value.save_as(saved)
+        sheet = openpyxl.load_workbook(saved)["Scorecard"]
+        header = [cell.value for cell in sheet[2]]
+        assert [row[header.index("measure_id")].value for row in sheet.iter_rows(min_row=3)] == everything
 
 
 def test_a_measure_name_opens_the_explorer_by_mouse(server, page, full):

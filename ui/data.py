@@ -9,6 +9,7 @@ every session shares one computation of each table, page of HTML and download.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,16 @@ def _scorecard_xlsx(stamp: tuple[str, int, int, int], period: str, filters: Filt
 def scorecard_xlsx_bytes(period: str, filters: Filters) -> bytes:
     """The filtered scorecard's Excel workbook, built once per data change, month and filters."""
     return _scorecard_xlsx(_stamp(), period, filters)
+
+
+def scorecard_xlsx_data(period: str, filters: Filters, rows: int) -> bytes | Callable[[], bytes]:
+    """What the Excel button sends: for a scorecard of one page (``rows`` up to ``PAGE_SIZE``) the workbook
+    itself; for a larger one, a function that builds it (cached the same way) when the button is pressed,
+    so that nobody waits for a region's workbook they did not ask for."""
+    if rows <= PAGE_SIZE:
+        return scorecard_xlsx_bytes(period, filters)
+    stamp = _stamp()
+    return lambda: _scorecard_xlsx(stamp, period, filters)
 
 
 @st.cache_data(show_spinner="Preparing the CSV…")
