@@ -64,6 +64,7 @@ STYLE = (
     "table.sc-fit{table-layout:fixed}"
     "table.sc-fit col.cm{width:2.45rem}table.sc-fit col.cd{width:4.7rem}table.sc-fit col.cs{width:6.2rem}"
     "table.sc-more{width:max-content;min-width:100%}"
+    "table.sc-more th[scope=row]{width:12rem;min-width:12rem;max-width:12rem;white-space:normal}"
     "table.sc th[scope=row]{text-align:left;font-weight:400;min-width:9rem;position:sticky;left:0;"
     "background:#fff;z-index:1}"
     "table.sc td.m{text-align:center;white-space:nowrap}"
