@@ -30,6 +30,12 @@ PAGE_SIZE = 100
 2,000 are shown a hundred at a time, so what is styled and sent follows what is on screen."""
 
 
+PER_VIEW = 64
+"""Filtered tables, pages of HTML and downloads kept at once (the most recently used): enough for every
+month, filter and page that people are looking at, while a long-running server's memory stays bounded.
+The snapshot keeps its last two versions, so that a write does not leave the old data in memory."""
+
+
 def database() -> Path:
     return store.default_path()
 
@@ -50,7 +56,7 @@ def _stamp() -> tuple[str, int, int, int]:
     )
 
 
-@st.cache_data(show_spinner="Loading the figures…")
+@st.cache_data(show_spinner="Loading the figures…", max_entries=2)
 def _snapshot(stamp: tuple[str, int, int, int]) -> Snapshot:
     return store.load(stamp[0])
 
@@ -59,7 +65,7 @@ def snapshot() -> Snapshot:
     return _snapshot(_stamp())
 
 
-@st.cache_data(show_spinner="Working out the scorecard…")
+@st.cache_data(show_spinner="Working out the scorecard…", max_entries=24)
 def _scorecard(stamp: tuple[str, int, int, int], period: str, months: int) -> pd.DataFrame:
     return scorecard.build(_snapshot(stamp), period, months)
 
@@ -68,12 +74,12 @@ def scorecard_table(period: str, months: int = 13) -> pd.DataFrame:
     return _scorecard(_stamp(), period, months)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=PER_VIEW)
 def _filtered(stamp: tuple[str, int, int, int], period: str, filters: Filters) -> pd.DataFrame:
     return filters.apply(_scorecard(stamp, period, 13), _snapshot(stamp).measures)
 
 
-@st.cache_data(show_spinner="Preparing the Excel workbook…")
+@st.cache_data(show_spinner="Preparing the Excel workbook…", max_entries=PER_VIEW)
 def _scorecard_xlsx(stamp: tuple[str, int, int, int], period: str, filters: Filters) -> bytes:
     units = _snapshot(stamp).measures.set_index("measure_id")["unit"]
     return scorecard_xlsx(_filtered(stamp, period, filters), units, f"Scorecard as at {label(period)}")
@@ -94,7 +100,7 @@ def scorecard_xlsx_data(period: str, filters: Filters, rows: int) -> bytes | Cal
     return lambda: _scorecard_xlsx(stamp, period, filters)
 
 
-@st.cache_data(show_spinner="Preparing the CSV…")
+@st.cache_data(show_spinner="Preparing the CSV…", max_entries=PER_VIEW)
 def _scorecard_csv(stamp: tuple[str, int, int, int], period: str, filters: Filters) -> bytes:
     return write_csv(_filtered(stamp, period, filters))
 
@@ -119,7 +125,7 @@ class ScorecardPage:
     blocks: tuple[str, ...]
 
 
-@st.cache_data(show_spinner="Drawing the scorecard…")
+@st.cache_data(show_spinner="Drawing the scorecard…", max_entries=PER_VIEW)
 def _scorecard_page(stamp: tuple[str, int, int, int], period: str, filters: Filters, page: int, more: bool) -> ScorecardPage:
     table = _filtered(stamp, period, filters)
     measures = _snapshot(stamp).measures
@@ -140,7 +146,7 @@ def scorecard_page(period: str, filters: Filters, page: int = 0, more: bool = Fa
     return _scorecard_page(_stamp(), period, filters, page, more)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=2)
 def _periods(stamp: tuple[str, int, int, int]) -> list[str]:
     return sorted(_snapshot(stamp).observations["period"].unique(), reverse=True)
 
@@ -150,7 +156,7 @@ def periods() -> list[str]:
     return _periods(_stamp())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=2)
 def _areas(stamp: tuple[str, int, int, int]) -> dict[str, str]:
     areas = _snapshot(stamp).areas
     return dict(zip(areas["area_id"], areas["name"]))
@@ -161,7 +167,7 @@ def areas() -> dict[str, str]:
     return _areas(_stamp())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=256)
 def _measure_history(stamp: tuple[str, int, int, int], measure_id: str, baseline: int | None) -> explorer.MeasureHistory:
     return explorer.measure_history(_snapshot(stamp), measure_id, baseline)
 
@@ -170,7 +176,7 @@ def measure_history(measure_id: str, baseline: int | None = None) -> explorer.Me
     return _measure_history(_stamp(), measure_id, baseline)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=256)
 def _chart_png(stamp: tuple[str, int, int, int], measure_id: str, baseline: int | None) -> bytes:
     return charts.chart_png(charts.measure_chart(_measure_history(stamp, measure_id, baseline)))
 
