@@ -153,12 +153,12 @@ def test_the_data_version_ignores_an_empty_write_ahead_log(tmp_path, monkeypatch
     path = tmp_path / "kpi.sqlite"
     path.write_bytes(b"data")
     monkeypatch.setenv("KPI_DB", str(path))
-    before = data._stamp()
+    before = data.version()
     wal = Path(f"{path}-wal")
     wal.write_bytes(b"")
-    assert data._stamp() == before
+    assert data.version() == before
     wal.write_bytes(b"a written page")
-    assert data._stamp() != before
+    assert data.version() != before
 
 
 def test_the_explorers_table_says_improving_or_worsening_beside_the_arrow(snapshot):

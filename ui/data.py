@@ -1,4 +1,4 @@
-"""Cached readers of the store, keyed by the data version (``_stamp``: the database file's last change).
+"""Cached readers of the store, keyed by the data version (``version``: the database file's last change).
 
 Every write (a figure, a re-base, an owner) changes the database or its WAL
 file, so a cached table is never served after what it was computed from
@@ -40,7 +40,7 @@ def database() -> Path:
     return store.default_path()
 
 
-def _stamp() -> tuple[str, int, int, int]:
+def version() -> tuple[str, int, int, int]:
     """The data version: the database file's last change and size, and its write-ahead log's last change
     while the log holds anything. An empty log (a reader has the database open) is not a change: counting
     it would give two sessions reading at once two versions of the same data, and compute everything twice."""
@@ -62,7 +62,7 @@ def _snapshot(stamp: tuple[str, int, int, int]) -> Snapshot:
 
 
 def snapshot() -> Snapshot:
-    return _snapshot(_stamp())
+    return _snapshot(version())
 
 
 @st.cache_data(show_spinner="Working out the scorecard…", max_entries=24)
@@ -71,7 +71,7 @@ def _scorecard(stamp: tuple[str, int, int, int], period: str, months: int) -> pd
 
 
 def scorecard_table(period: str, months: int = 13) -> pd.DataFrame:
-    return _scorecard(_stamp(), period, months)
+    return _scorecard(version(), period, months)
 
 
 @st.cache_data(show_spinner=False, max_entries=PER_VIEW)
@@ -87,7 +87,7 @@ def _scorecard_xlsx(stamp: tuple[str, int, int, int], period: str, filters: Filt
 
 def scorecard_xlsx_bytes(period: str, filters: Filters) -> bytes:
     """The filtered scorecard's Excel workbook, built once per data change, month and filters."""
-    return _scorecard_xlsx(_stamp(), period, filters)
+    return _scorecard_xlsx(version(), period, filters)
 
 
 def scorecard_xlsx_data(period: str, filters: Filters, rows: int) -> bytes | Callable[[], bytes]:
@@ -96,7 +96,7 @@ def scorecard_xlsx_data(period: str, filters: Filters, rows: int) -> bytes | Cal
     so that nobody waits for a region's workbook they did not ask for."""
     if rows <= PAGE_SIZE:
         return scorecard_xlsx_bytes(period, filters)
-    stamp = _stamp()
+    stamp = version()
     return lambda: _scorecard_xlsx(stamp, period, filters)
 
 
@@ -108,7 +108,7 @@ def _scorecard_csv(stamp: tuple[str, int, int, int], period: str, filters: Filte
 def scorecard_csv_bytes(period: str, filters: Filters) -> bytes:
     """The filtered scorecard as CSV (the ``scorecard`` command's columns), built once per data change,
     month and filters, and shared by every session."""
-    return _scorecard_csv(_stamp(), period, filters)
+    return _scorecard_csv(version(), period, filters)
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def _scorecard_page(stamp: tuple[str, int, int, int], period: str, filters: Filt
 def scorecard_page(period: str, filters: Filters, page: int = 0, more: bool = False) -> ScorecardPage:
     """One page of the filtered scorecard as HTML, built once per data change, month, filters, page and
     columns, and shared by every session; a page past the last is the last."""
-    return _scorecard_page(_stamp(), period, filters, page, more)
+    return _scorecard_page(version(), period, filters, page, more)
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -153,7 +153,7 @@ def _periods(stamp: tuple[str, int, int, int]) -> list[str]:
 
 def periods() -> list[str]:
     """Months with any figure, newest first."""
-    return _periods(_stamp())
+    return _periods(version())
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -164,7 +164,7 @@ def _areas(stamp: tuple[str, int, int, int]) -> dict[str, str]:
 
 def areas() -> dict[str, str]:
     """Area ids and names, in the council's order."""
-    return _areas(_stamp())
+    return _areas(version())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -173,7 +173,7 @@ def _measure_history(stamp: tuple[str, int, int, int], measure_id: str, baseline
 
 
 def measure_history(measure_id: str, baseline: int | None = None) -> explorer.MeasureHistory:
-    return _measure_history(_stamp(), measure_id, baseline)
+    return _measure_history(version(), measure_id, baseline)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -183,7 +183,7 @@ def _chart_png(stamp: tuple[str, int, int, int], measure_id: str, baseline: int 
 
 def chart_png(measure_id: str, baseline: int | None = None) -> bytes:
     """The measure's chart as PNG, rendered once per change of the data."""
-    return _chart_png(_stamp(), measure_id, baseline)
+    return _chart_png(version(), measure_id, baseline)
 
 
 def clear() -> None:
