@@ -1,54 +1,45 @@
-"""Scorecard: every measure by thematic area for a 13-month window, filtered, with downloads."""
+"""Scorecard: every measure by thematic area for a 13-month window, filtered, a page at a time, with downloads."""
 
 import streamlit as st
 
-from kpicore.files.csv_writer import write_csv
 from kpicore.periods import label
-from ui import data, entrypoint, filters, present
+from ui import data, entrypoint, filters, scorecard_html
 
 entrypoint.ensure()
 
-snapshot = data.snapshot()
 st.title("Scorecard")
-period = filters.period(data.periods())
-chosen = filters.widgets(snapshot)
+when, columns, csv, excel = st.columns([2, 3, 1.3, 1.3], vertical_alignment="bottom")
+with when:
+    period = filters.period(data.periods())
+chosen = filters.widgets(data.areas())
 filters.remember(chosen, period)
-table = chosen.apply(data.scorecard_table(period), snapshot.measures)
-units = snapshot.measures.set_index("measure_id")["unit"]
-
-st.caption(
-    f"13 months ending {label(period)}: {len(table)} of {len(snapshot.measures)} measures"
-    + (" (filtered)" if chosen.active else "")
-    + ". Each cell shows the value and its band's symbol. Select a row to open it in the measure explorer."
+more = columns.toggle("More columns: targets, comparators, SPC", key="scorecard_more")
+view = data.scorecard_page(period, chosen, filters.page_number(period, chosen), more)
+csv.download_button(
+    "Download CSV", data.scorecard_csv_bytes(period, chosen), file_name=f"scorecard-{period}.csv",
+    mime="text/csv", key="download_csv", on_click="ignore", width="stretch",
 )
-st.markdown(present.legend_html(), unsafe_allow_html=True)
-
-left, right, _ = st.columns([1, 1, 3])
-left.download_button(
-    "Download CSV", write_csv(table), file_name=f"scorecard-{period}.csv", mime="text/csv", key="download_csv"
-)
-right.download_button(
+excel.download_button(
     "Download Excel",
-    data.scorecard_xlsx_bytes(period, chosen),
+    data.scorecard_xlsx_data(period, chosen, view.shown),
     file_name=f"scorecard-{period}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_xlsx",
+    on_click="ignore",
+    width="stretch",
 )
 
-if table.empty:
+st.markdown(
+    f"13 months ending {label(period)}: {view.shown} of {view.total} measures"
+    + (" (filtered)" if chosen.active else "")
+    + (f"; measures {view.first} to {view.last} on this page" if view.pages > 1 else "")
+    + "."
+)
+st.html(scorecard_html.STYLE + scorecard_html.key_html())
+st.page_link("pages/about.py", label="Glossary: every term and symbol explained (About)", icon=":material/menu_book:")
+
+if view.shown == 0:
     st.info("No measure matches these filters.")
-for area, rows in table.groupby("area", sort=False):
-    st.subheader(area)
-    event = st.dataframe(
-        present.display_table(rows, units),
-        hide_index=True,
-        width="stretch",
-        height=35 * (len(rows) + 1) + 3,
-        column_config={"Measure": st.column_config.TextColumn(width=320, pinned=True)},
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"table_{area}",
-    )
-    if event.selection.rows:
-        st.session_state["explorer_measure"] = rows["measure_id"].iloc[event.selection.rows[0]]
-        st.switch_page("pages/explorer.py")
+for block in view.blocks:
+    st.html(block)
+filters.pager(period, chosen, view.page, view.pages)

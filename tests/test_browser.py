@@ -266,17 +266,6 @@ def test_choose_another_measure_in_the_explorer_with_the_keyboard(server, page):
     expect(page.get_by_text("utilisation-of-available-in-house-foster", exact=True)).to_have_count(0)
 
 
-def test_selecting_a_scorecard_row_opens_it_in_the_explorer(server, page):
-    open_page(page, f"{server}/scorecard?area=repeat-work")
-    grid = page.locator("[data-testid=stDataFrame]").first
-    first_row = "Repeat referrals in-month (previous referral start within 12-mths of current referral start)"
-    expect(grid.locator("td").filter(has_text=first_row)).to_have_count(1)  # the grid has drawn its rows
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
-    page.wait_for_url("**/explorer?measure=repeat-referrals-in-month-previous-referral")
-    expect(page.get_by_role("heading", name="Measure explorer")).to_be_visible()
-
-
 def test_keyboard_focus_rings_the_whole_select_box(server, page):
     """The explorer's Measure selector: the ring goes round the box, solid and 3:1 on white."""
     open_page(page, f"{server}/explorer")

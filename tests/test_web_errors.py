@@ -67,7 +67,7 @@ def test_an_unexpected_error_on_any_page_is_a_short_message_with_a_reference(db,
     def broken():
         raise OSError(f"disk I/O error reading {SECRET}")
 
-    monkeypatch.setattr(data, "snapshot", broken)
+    monkeypatch.setattr(data, "version", broken)  # every cached reader asks the data version first
     caplog.set_level(logging.ERROR)
     at = start(page)
     assert_short_message_only(at, caplog)
@@ -116,7 +116,7 @@ def test_a_write_that_waited_too_long_says_so_and_what_to_do(db, monkeypatch, ca
 def test_each_error_has_its_own_reference(db, monkeypatch, caplog):
     from ui import data
 
-    monkeypatch.setattr(data, "snapshot", lambda: 1 / 0)
+    monkeypatch.setattr(data, "version", lambda: 1 / 0)
     caplog.set_level(logging.ERROR)
     first = SHORT.match(start("scorecard").error[0].value).group(1)
     second = SHORT.match(start("scorecard").error[0].value).group(1)

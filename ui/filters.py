@@ -7,7 +7,6 @@ import streamlit as st
 
 from kpicore.periods import label
 from kpicore.reports.filters import TRENDS, Filters
-from kpicore.snapshot import Snapshot
 from kpicore.spc import Assurance, PointType
 from kpicore.vocab import Band
 from ui.present import band_text
@@ -43,10 +42,9 @@ def period(periods: list[str]) -> str:
     return chosen
 
 
-def widgets(snapshot: Snapshot) -> Filters:
-    """The filter widgets in the sidebar, started from this session's filters."""
+def widgets(areas: dict[str, str]) -> Filters:
+    """The filter widgets in the sidebar (``areas``: id to name), started from this session's filters."""
     filters = current()
-    areas = dict(zip(snapshot.areas["area_id"], snapshot.areas["name"]))
     defaults = {
         "f_area": [a for a in filters.areas if a in areas],
         "f_band": list(filters.bands),
@@ -85,3 +83,32 @@ def remember(filters: Filters, chosen_period: str) -> None:
     query = filters.to_query() | {"period": chosen_period}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
+
+
+_PAGE = "scorecard_page"
+
+
+def page_number(chosen_period: str, filters: Filters) -> int:
+    """The page of the scorecard this session is on (0-based); back to the first whenever the month or
+    the filters change."""
+    view = (chosen_period, filters)
+    kept = st.session_state.get(_PAGE)
+    if not kept or kept[0] != view:
+        st.session_state[_PAGE] = (view, 0)
+    return st.session_state[_PAGE][1]
+
+
+def _turn(chosen_period: str, filters: Filters, page: int) -> None:
+    st.session_state[_PAGE] = ((chosen_period, filters), page)
+
+
+def pager(chosen_period: str, filters: Filters, page: int, pages: int) -> None:
+    """Previous and Next buttons under the tables, when the scorecard has more than one page."""
+    if pages <= 1:
+        return
+    back, where, forward = st.columns([1, 2, 1])
+    back.button("← Previous", key="page_previous", disabled=page == 0, on_click=_turn,
+                args=(chosen_period, filters, page - 1), width="stretch")
+    where.markdown(f"Page {page + 1} of {pages}", text_alignment="center")
+    forward.button("Next →", key="page_next", disabled=page >= pages - 1, on_click=_turn,
+                   args=(chosen_period, filters, page + 1), width="stretch")

@@ -74,57 +74,20 @@ def format_change(value: float, unit: str) -> str:
     return ("+" if value > 0 else "") + text + (" pts" if Unit(unit) is Unit.PERCENT else "")
 
 
-def display_table(table: pd.DataFrame, units: pd.Series) -> pd.io.formats.style.Styler:
-    """The scorecard as people read it: formatted values with band symbols, coloured by band."""
-    months = month_columns(table.columns)
-    unit = table["measure_id"].map(units)
-    shown = pd.DataFrame(
-        {
-            "Measure": table["measure"],
-            "Killer KPI": table["killer_kpi"].map({True: "★ Killer", False: ""}),
-            "Performance group": table["performance_group"].fillna(
-                table["suggested_performance_group"].map(
-                    lambda g: f"{g} (suggested)" if isinstance(g, str) else ""
-                )
-            ),
-            "D.o.T.": table["dot"].fillna(""),
-            "Change": [format_change(v, u) for v, u in zip(table["change"], unit)],
-            "Distance from target": [format_change(v, u) for v, u in zip(table["distance"], unit)],
-        }
-    )
-    for month in months:
-        bands = table[f"band_{month}"]
-        shown[label(month)] = [
-            f"{format_value(v, u)} {BAND_STYLE[Band(b)]['symbol']}" if not pd.isna(v) else ""
-            for v, u, b in zip(table[month], unit, bands)
-        ]
-    shown["Target"] = [format_value(v, u) for v, u in zip(table["target"], unit)]
-    shown["Tolerance"] = [format_value(v, u) for v, u in zip(table["tolerance"], unit)]
-    shown["Comparator"] = [
-        (format_value(c, u) if isinstance(c, float) else str(c))
-        + (f" ({n})" if isinstance(n, str) else "")
-        if not (isinstance(c, float) and pd.isna(c))
-        else ""
-        for c, u, n in zip(table["comparator"], unit, table["comparator_note"])
-    ]
-    shown["Status"] = [status_text(b, p) for b, p in zip(table["status"], table["status_period"])]
-    shown["SPC variation"] = table["variation"].map(variation_text)
-    shown["SPC assurance"] = table["assurance"].map(assurance_text)
-    band_frame = pd.DataFrame(
-        {label(m): table[f"band_{m}"].to_numpy() for m in months}, index=shown.index
-    )
+def comparator_text(comparator: object, unit: str, note: object) -> str:
+    """A comparator as people read it: a number in the unit's format (or the stored words), with where
+    it comes from in brackets; blank without one."""
+    if isinstance(comparator, float) and pd.isna(comparator) or comparator is None:
+        return ""
+    text = format_value(comparator, unit) if isinstance(comparator, float) else str(comparator)
+    return text + (f" ({note})" if isinstance(note, str) else "")
 
-    def colour(column: pd.Series) -> list[str]:
-        if column.name not in band_frame:
-            return [""] * len(column)
-        return [
-            f"background-color: {BAND_STYLE[Band(b)]['fill']}; color: {BAND_STYLE[Band(b)]['text']}"
-            if b != Band.NO_DATA
-            else ""
-            for b in band_frame[column.name]
-        ]
 
-    return shown.style.apply(colour, axis=0)
+def dot_text(dot: object, trend: object) -> str:
+    """The arrow with its judgement beside it (``↑ worsening``); the arrow alone without a judgement."""
+    arrow = dot if isinstance(dot, str) else ""
+    words = trend if isinstance(trend, str) else ""
+    return f"{arrow} {words}".strip()
 
 
 def legend_html() -> str:
@@ -142,7 +105,7 @@ def legend_html() -> str:
 
 def figures_export(history) -> pd.DataFrame:
     """A measure's figures for download: plain numbers, band names, SPC columns."""
-    columns = ["period", "value", "band", "change", "distance", "dot", "target", "tolerance",
+    columns = ["period", "value", "band", "change", "distance", "dot", "trend", "target", "tolerance",
                "commentary", "performance_group", "mean", "lpl", "upl", "special_cause", "point_type", "rule"]
     frame = history.figures[columns].copy()
     frame["point_type"] = frame["point_type"].map(lambda v: str(v) if isinstance(v, str) else None)
@@ -159,7 +122,7 @@ def figures_table(history) -> pd.DataFrame:
             "Month": figures["month"],
             "Value": figures["value"].map(lambda v: format_value(v, unit)),
             "Band": figures["band"].map(band_text),
-            "D.o.T.": figures["dot"].fillna(""),
+            "D.o.T.": [dot_text(d, t) for d, t in zip(figures["dot"], figures["trend"])],
             "Change": figures["change"].map(lambda v: format_change(v, unit)),
             "Target": figures["target"].map(lambda v: format_value(v, unit)),
             "Tolerance": figures["tolerance"].map(lambda v: format_value(v, unit)),

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpicore import spc
 from kpicore.periods import label
-from kpicore.rules import Settings, comparators_in_force, evaluate
+from kpicore.rules import Settings, comparators_in_force, evaluate, judge_change
 from kpicore.snapshot import Snapshot
 
 
@@ -25,10 +25,11 @@ class MeasureHistory:
 def measure_history(snapshot: Snapshot, measure_id: str, baseline: int | None = None) -> MeasureHistory:
     """Every reported month of ``measure_id``, oldest first.
 
-    ``figures`` columns: ``period, month, value, band, change, distance, dot, target,
+    ``figures`` columns: ``period, month, value, band, change, distance, dot, trend, target,
     tolerance, comparator_value, comparator_label`` (each in force at the month), ``commentary, performance_group, recorded_by, recorded_at``, then the SPC
     columns ``mean, lpl, upl, nlpl, nupl, special_cause, point_type, rule`` (NaN/None
-    under 13 points). ``baseline`` fixes each SPC period's limits on its first ``baseline``
+    under 13 points). ``trend`` says whether the month's move is ``improving``, ``worsening`` or
+    ``no change`` for the measure's polarity (``kpicore.rules.judge_change``; blank without a change). ``baseline`` fixes each SPC period's limits on its first ``baseline``
     (at least 12) reported months. Raises ``KeyError`` for an unknown measure.
     """
     catalogue = snapshot.measures.set_index("measure_id")
@@ -37,6 +38,10 @@ def measure_history(snapshot: Snapshot, measure_id: str, baseline: int | None = 
     own = snapshot.observations[snapshot.observations["measure_id"] == measure_id]
     evaluated = evaluate(own, snapshot.measures, snapshot.targets, snapshot.settings).sort_values("period")
     evaluated = comparators_in_force(evaluated, snapshot.comparators)
+    evaluated.insert(
+        evaluated.columns.get_loc("dot") + 1, "trend",
+        judge_change(evaluated["change"], evaluated["dot"], evaluated["polarity"]),
+    )
     extra = own.set_index("period")[["commentary", "performance_group", "recorded_by", "recorded_at"]]
     figures = evaluated.drop(columns=["measure_id", "polarity", "previous_value"]).join(extra, on="period")
     figures.insert(1, "month", figures["period"].map(label))
