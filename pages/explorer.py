@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpicore import store
 from kpicore.files.csv_writer import write_csv
-from kpicore.reports import charts, explorer
+from kpicore.reports import explorer
 from kpicore.vocab import Frequency, Polarity, Unit
 from ui import data, entry, entrypoint, explorer_choice, identity, present, rebase, withdraw
 
@@ -29,6 +29,7 @@ fixed = st.toggle(
 with st.spinner("Loading this measure's figures and chart…"):
     history = data.measure_history(measure_id, 12 if fixed else None)
     png = data.chart_png(measure_id, 12 if fixed else None)
+    chart = data.chart_spec(measure_id, 12 if fixed else None)
 measure = history.measure
 
 left, middle, right = st.columns(3)
@@ -44,8 +45,7 @@ if outside := present.out_of_range_note(snapshot, measure_id):
     st.warning(outside)
 
 st.subheader("Chart")
-chart = charts.measure_chart(history)
-st.altair_chart(chart, width="stretch", theme=None)  # as the PNG download draws it (Streamlit's theme blackens the legend's symbols)
+st.vega_lite_chart(spec=chart, width="stretch", theme=None)  # as the PNG draws it (Streamlit's theme blackens legend symbols)
 st.caption(
     "Points: each month's figure, coloured and shaped by its band. Black step line: the target. Shaded yellow: "
     "the tolerance. Grey line: the SPC mean; dashed grey lines: the process limits. Blue dashed line: the comparator "

@@ -177,6 +177,17 @@ def measure_history(measure_id: str, baseline: int | None = None) -> explorer.Me
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def _chart_spec(stamp: tuple[str, int, int, int], measure_id: str, baseline: int | None) -> dict:
+    return charts.measure_chart(_measure_history(stamp, measure_id, baseline)).to_dict()
+
+
+def chart_spec(measure_id: str, baseline: int | None = None) -> dict:
+    """The measure's chart as a Vega-Lite specification, built and validated once per change of the data
+    (building the Altair chart and converting it is most of the explorer's script run)."""
+    return _chart_spec(version(), measure_id, baseline)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def _chart_png(stamp: tuple[str, int, int, int], measure_id: str, baseline: int | None) -> bytes:
     return charts.chart_png(charts.measure_chart(_measure_history(stamp, measure_id, baseline)))
 
