@@ -237,6 +237,62 @@ def _pages(db: str) -> dict:
     return seconds
 
 
+def _sessions(db: str) -> dict:
+    """The server's side of ten people opening the Scorecard at once: ten AppTest sessions (each its own
+    session, one process, caches shared as in ``streamlit run``) running the page in threads at once
+    on cold caches, against one session alone on cold caches (in a fresh process each, run first), and
+    the same warm. Seconds from start to each session's script run finished."""
+    import logging
+    import threading
+
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    os.environ["KPI_DB"] = db
+    os.environ["KPI_LOCAL_MODE"] = "1"
+
+    def run_all(count: int) -> list[float]:
+        tests = [AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600) for _ in range(count)]
+        for at in tests:
+            at.switch_page("pages/scorecard.py")
+        times = [0.0] * count
+
+        def one(n: int) -> None:
+            start = time.perf_counter()
+            tests[n].run()
+            times[n] = time.perf_counter() - start
+
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if any(at.exception for at in tests):
+            raise SystemExit("a session failed")
+        return times
+
+    cold_ten = run_all(10)
+    warm_one, warm_ten = run_all(1), run_all(10)
+    return {"cold_ten": statistics.median(cold_ten), "cold_ten_max": max(cold_ten),
+            "warm_one": warm_one[0], "warm_ten": statistics.median(warm_ten), "warm_ten_max": max(warm_ten)}
+
+
+def _session_alone(db: str) -> float:
+    """One AppTest session opening the Scorecard on cold caches (the floor of ``sessions``)."""
+    import logging
+
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    os.environ["KPI_DB"] = db
+    os.environ["KPI_LOCAL_MODE"] = "1"
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+    at.switch_page("pages/scorecard.py")
+    start = time.perf_counter()
+    at.run()
+    return time.perf_counter() - start
+
+
 def _server(db: str):
     """``streamlit run`` on a free port against ``db``, in local mode; (process, url) once healthy."""
     import socket
@@ -352,6 +408,7 @@ CASES = {
     "page": (_page, _scorecard_floor),
     "browser": (_browser, _scorecard_floor),
     "pages": (_pages, _scorecard_floor),
+    "sessions": (_sessions, _session_alone),
 }
 
 
@@ -366,7 +423,7 @@ def child(case: str, floor: bool, args: list[str]) -> None:
     import importlib
 
     function = CASES[case][1 if floor else 0]
-    for module in () if floor or case == "command" else PRELOAD:
+    for module in () if (floor and case != "sessions") or case == "command" else PRELOAD:
         importlib.import_module(module)
     start, cpu = time.perf_counter(), _cpu()
     result = function(*args)
@@ -380,6 +437,8 @@ def child(case: str, floor: bool, args: list[str]) -> None:
         extra, seconds, cpu = result, result["first"], None
     if case == "pages" and not floor:
         extra, seconds, cpu = result, max(result.values()), None
+    if case == "sessions":
+        extra, seconds, cpu = (result, result["cold_ten_max"], None) if not floor else ({}, result, None)
     print(json.dumps({"seconds": seconds, "cpu": cpu, "extra": extra}))
 
 
@@ -536,6 +595,7 @@ def cases_for(dataset: Dataset, files: dict) -> list[tuple[str, object]]:
         ("spc", read_only),
         ("page", read_only),
         ("browser", read_only),
+        ("sessions", read_only),
         *([("pages", read_only)] if "shipped" in dataset.name else []),
         ("return", lambda: [dataset.copy(), str(files["return"])]),
     ]
@@ -560,6 +620,7 @@ DESCRIPTIONS = {
     "browser": "the Scorecard page's first load on a new server, in headless Chromium",
     "import": "import the history file (parse, validate, write with history)",
     "return": "import a month's return",
+    "sessions": "ten Scorecard sessions at once on cold caches, the slowest (AppTest; floor: one session alone, cold)",
     "pages": "the slowest page's script run, warm caches (AppTest; every page below)",
 }
 
@@ -588,6 +649,15 @@ def report(results: list[dict], markdown: Path | None) -> None:
                 f"{e['ten_server_cpu']:.1f} s); ten at once on a new server (cold) {e['cold_ten_median']:.1f} s each (median), "
                 f"slowest {e['cold_ten_max']:.1f} s = {e['cold_ten_max'] / e['first']:.1f}x the first load alone; "
                 f"server peak {e['server_peak']:.0f} MiB."
+            )
+        if r["case"] == "sessions":
+            e = r["extra"]
+            lines.append(
+                f"\n{r['data']}, the server's side of ten sessions (AppTest, one process): ten at once on cold caches "
+                f"{e['cold_ten']:.2f} s each (median), slowest {e['cold_ten_max']:.2f} s = "
+                f"{e['cold_ten_max'] / r['floor']:.1f}x one session alone on cold caches ({r['floor']:.2f} s); warm, "
+                f"one alone {e['warm_one']:.3f} s, ten at once {e['warm_ten']:.3f} s each (median), slowest "
+                f"{e['warm_ten_max']:.3f} s."
             )
         if r["case"] == "pages":
             lines.append(f"\n{r['data']}, every page's warm script run (AppTest): " + ", ".join(
