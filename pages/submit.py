@@ -17,7 +17,8 @@ snapshot = data.snapshot()
 
 st.title("Submit monthly figures")
 months = submission.open_months(snapshot)
-period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="month")
+period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="month",
+                      on_change=form.forget_area)
 mine = me.account.submittable(snapshot.measures["measure_id"])
 rows = submission.form_rows(snapshot, mine, period)
 if rows.empty:

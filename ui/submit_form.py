@@ -369,6 +369,11 @@ def choose_area(counts: pd.DataFrame) -> str:
     )
 
 
+def forget_area() -> None:
+    """The month's ``on_change``: another month's form opens at its own first area with figures to enter."""
+    st.session_state.pop("area", None)
+
+
 def unsaved_note(counts: pd.DataFrame, shown: str) -> None:
     """Say which areas hold figures typed but not saved: Save saves only the area on screen."""
     waiting = counts[counts["unsaved"] > 0]
