@@ -382,7 +382,7 @@ def test_a_draft_typed_over_a_figure_a_colleague_then_changed_is_refused(db):
     at.selectbox(key="month").set_value("2022-11").run()
     at.selectbox(key="area").set_value("response-to-risk").run()
     at.text_input(key=f"value_2022-11_{RESPONSE[0]}").input("80").run()  # seen: 77.6
-    at.selectbox(key="area").set_value("seeing-children").run()
+    at.selectbox(key="area").set_value("seeing-children").run().run()  # a while on another area
     colleague = pd.DataFrame({"measure_id": [RESPONSE[0]], "period": ["2022-11"], "value": [95.0]})
     store.record_figures(db, colleague, user=SIGNED_IN_ADMIN, source="form", reason="Corrected")
     at.selectbox(key="area").set_value("response-to-risk").run()
@@ -393,3 +393,10 @@ def test_a_draft_typed_over_a_figure_a_colleague_then_changed_is_refused(db):
     assert "Nothing was saved: 1 figure changed after you opened this form." in shown(at.error)[0]
     assert "you saw 77.6%, it is now 95.0%" in shown(at.error)[0]
     assert dump(db) == before
+    # reloaded: the colleague's figure replaces the draft, on this area and after a switch away and back
+    at.button(key="reload_changed").click().run()
+    assert at.text_input(key=f"value_2022-11_{RESPONSE[0]}").value == "95"
+    at.selectbox(key="area").set_value("seeing-children").run().run()
+    at.selectbox(key="area").set_value("response-to-risk").run()
+    assert at.text_input(key=f"value_2022-11_{RESPONSE[0]}").value == "95"
+    assert not [m for m in at.markdown if "Not saved yet" in m.value]
