@@ -360,13 +360,19 @@ def first_to_enter(counts: pd.DataFrame) -> int:
 
 def choose_area(counts: pd.DataFrame) -> str:
     """The Area selector (the first area with figures to enter until the person chooses) and what it chose."""
-    if st.session_state.get("area") not in counts.index:
-        st.session_state.pop("area", None)  # another month without that area: start again from the default
-    return st.selectbox(
-        "Area", counts.index.tolist(), index=first_to_enter(counts), key="area",
+    chosen = st.session_state.get("area")
+    if chosen not in counts.index:
+        st.session_state.pop("area", None)  # a month without that area: start again from the default
+    elif st.session_state.get("area_label") != area_label(counts.loc[chosen]):
+        # its counts changed (a save, a draft): set it again, or Streamlit's selector keeps showing the old words
+        st.session_state["area"] = chosen
+    chosen = st.selectbox(
+        "Area", counts.index.tolist(), index=0 if "area" in st.session_state else first_to_enter(counts), key="area",
         format_func=lambda area: area_label(counts.loc[area]),
         help="The form shows one thematic area at a time. What you type is kept when you switch area, until you save it.",
     )
+    st.session_state["area_label"] = area_label(counts.loc[chosen])
+    return chosen
 
 
 def forget_area() -> None:
