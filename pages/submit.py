@@ -36,7 +36,7 @@ seen = form.filled_from(rows, period)  # what each field was filled from: a save
 st.markdown(
     f"{len(rows)} measure(s) for {label(period)}{identity.plain(where)}. Type a value (77.6 or 77.6%) to see its band; "
     "a blank value means no figure. Commentary is required when a value is worse than target. "
-    "Save figures, above the measures, saves every measure on the form (on a wider screen it stays in view as you "
+    "Save figures, above the measures, saves the measures shown here (on a wider screen it stays in view as you "
     "scroll)."
 )
 entry.show_flash()
