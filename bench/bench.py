@@ -458,10 +458,12 @@ def measure(case: str, args_for_run, repeat: int) -> dict:
     floor_seconds = statistics.median(t for t, _, _, _ in floor)
     cpus = [c for _, c, _, _ in product if c is not None]
     cpu = statistics.median(cpus) if cpus else None
-    floor_cpu = statistics.median(c for _, c, _, _ in floor)
+    floor_cpus = [c for _, c, _, _ in floor if c is not None]
+    floor_cpu = statistics.median(floor_cpus) if floor_cpus else None
     return {
         "case": case, "seconds": seconds, "floor": floor_seconds, "ratio": seconds / floor_seconds,
-        "cpu": cpu, "floor_cpu": floor_cpu, "cpu_ratio": None if cpu is None else cpu / max(floor_cpu, 1e-3),
+        "cpu": cpu, "floor_cpu": floor_cpu,
+        "cpu_ratio": None if cpu is None or floor_cpu is None else cpu / max(floor_cpu, 1e-3),
         "peak": max(m for _, _, m, _ in product), "floor_peak": max(m for _, _, m, _ in floor), "extra": product[-1][3],
     }
 

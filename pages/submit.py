@@ -17,25 +17,27 @@ snapshot = data.snapshot()
 
 st.title("Submit monthly figures")
 months = submission.open_months(snapshot)
-period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="month")
+period = st.selectbox("Month", months, index=months.index(submission.next_due(snapshot)), format_func=label, key="month",
+                      on_change=form.forget_area)
 mine = me.account.submittable(snapshot.measures["measure_id"])
-areas = snapshot.areas[snapshot.areas["area_id"].isin(snapshot.measures.set_index("measure_id").loc[mine, "area_id"])]
-area = st.selectbox(
-    "Thematic area", [None, *areas["area_id"]], key="area",
-    format_func=lambda a: "All my measures" if a is None else areas.set_index("area_id").at[a, "name"],
-)
 rows = submission.form_rows(snapshot, mine, period)
-rows = rows if area is None else rows[rows["area_id"] == area]
 if rows.empty:
     st.info("None of your measures is due this month. An administrator can add measures to yours.")
     st.stop()
 if refill := st.session_state.pop("submit_refill", None):  # after a save: the fields as now recorded
     form.reload_fields(*refill)
+where = ""
+if len(rows) > form.ONE_FORM:  # one thematic area at a time
+    counts = form.area_counts(rows, snapshot.areas, period)
+    area = form.choose_area(counts)
+    form.unsaved_note(counts, area)
+    rows, where = rows[rows["area_id"] == area], f" in {counts.at[area, 'name']}"
 seen = form.filled_from(rows, period)  # what each field was filled from: a save is checked against it
 st.markdown(
-    f"{len(rows)} measure(s) for {label(period)}. Type a value (77.6 or 77.6%) to see its band; a blank value "
-    "means no figure. Commentary is required when a value is worse than target. "
-    "Save figures, above the measures, saves every measure on the form (on a wider screen it stays in view as you scroll)."
+    f"{len(rows)} measure(s) for {label(period)}{identity.plain(where)}. Type a value (77.6 or 77.6%) to see its band; "
+    "a blank value means no figure. Commentary is required when a value is worse than target. "
+    "Save figures, above the measures, saves the measures shown here (on a wider screen it stays in view as you "
+    "scroll)."
 )
 entry.show_flash()
 if message := st.session_state.pop("submit_reloaded", None):

@@ -87,22 +87,35 @@ def test_upload_refused_then_fixed_then_on_the_scorecard(server, page, database,
     assert page.errors == []
 
 
-def test_the_form_previews_the_band_then_saves(server, page, database):
+def test_the_form_previews_the_band_keeps_drafts_across_areas_then_saves_the_area(server, page, database):
     open_page(page, f"{server}/submit")
-    summary = page.get_by_text(re.compile(r"^\d+ measure\(s\) for "))
-    expect(summary).to_be_visible()
-    everything = summary.inner_text()
-    choose(page, "Thematic area", "Response to Risk", shows=summary.filter(has_not_text=everything))
-    choose(page, "Month", "Jan-23", shows=page.get_by_text(re.compile(r"^\d+ measure\(s\) for Jan-23\.")))
-    field = page.get_by_label("Jan-23 value").first
+    expect(page.get_by_text(re.compile(r"^\d+ measure\(s\) for "))).to_be_visible()
+    choose(page, "Month", "Jan-23", shows=page.get_by_text(re.compile(r"^12 measure\(s\) for Jan-23 in Response to Risk\.")))
+    area = page.get_by_role("combobox", name="Area", exact=True)
+    expect(area).to_have_value("Response to Risk — 12 of 12 to enter")  # January: nothing entered yet
+    field = page.get_by_label(f"Jan-23 value for {MEASURE_NAME}", exact=True)
     field.fill("91")
     field.press("Enter")
     expect(page.get_by_text("✔ Met", exact=True)).to_be_visible()
     wait_idle(page)
+    # another area, then back: what was typed is kept, and the page says so meanwhile
+    choose(page, "Area", "Seeing Children", shows=page.get_by_text(re.compile(r"^5 measure\(s\) for Jan-23 in Seeing Children\.")))
+    expect(field).to_have_count(0)
+    expect(page.get_by_text(re.compile(r"Not saved yet: 1 figure in Response to Risk\. They are kept while you switch area"))).to_be_visible()
+    seen = page.get_by_label(re.compile(r"^Jan-23 value for % of Children in Need seen")).first
+    seen.fill("95")
+    seen.press("Enter")
+    expect(page.get_by_text(re.compile(r"Not saved yet: 1 figure in Response to Risk, 1 figure in Seeing Children \(on screen\)\."))).to_be_visible()
+    wait_idle(page)
+    choose(page, "Area", "Response to Risk", shows=page.get_by_text(re.compile(r"^12 measure\(s\) for Jan-23 in Response to Risk\.")))
+    expect(field).to_have_value("91")
+    expect(page.get_by_text("✔ Met", exact=True)).to_be_visible()
     page.get_by_role("button", name="Save figures").click()
     expect(page.get_by_text("Saved: 1 new, 0 revised, 0 unchanged.")).to_be_visible()
-    versions = store.history(database, measure_id=MEASURE, period="2023-01")
-    assert versions[["value", "recorded_by", "source"]].values.tolist() == [[91.0, "admin@localhost", "form"]]
+    expect(page.get_by_text(re.compile(r"Not saved yet: 1 figure in Seeing Children\."))).to_be_visible()
+    expect(area).to_have_value("Response to Risk — 11 of 12 to enter")
+    versions = store.history(database, period="2023-01")
+    assert versions[["measure_id", "value", "recorded_by", "source"]].values.tolist() == [[MEASURE, 91.0, "admin@localhost", "form"]]
 
 
 def test_history_page_lists_the_new_versions(server, page):
@@ -122,11 +135,9 @@ def test_the_form_refuses_to_put_back_a_colleagues_correction(server, page, data
     other, other_name = "end-to-end-contact-decisions-made-within", "% of end-to-end contact decisions made within 48 hours"
     store.save_user(database, colleague, role="admin", name="Colin Colleague", user=store.LOCAL_ADMIN)
     open_page(page, f"{server}/submit")
-    summary = page.get_by_text(re.compile(r"^\d+ measure\(s\) for "))
-    expect(summary).to_be_visible()
-    everything = summary.inner_text()
-    choose(page, "Thematic area", "Response to Risk", shows=summary.filter(has_not_text=everything))
-    choose(page, "Month", "Nov-22", shows=page.get_by_text(re.compile(r"^\d+ measure\(s\) for Nov-22\.")))
+    expect(page.get_by_text(re.compile(r"^\d+ measure\(s\) for "))).to_be_visible()
+    # November is all recorded: the form opens at the first area
+    choose(page, "Month", "Nov-22", shows=page.get_by_text(re.compile(r"^12 measure\(s\) for Nov-22 in Response to Risk\.")))
     first, second = page.get_by_label("Nov-22 value").nth(0), page.get_by_label("Nov-22 value").nth(1)
     expect(first).to_have_value("77.6")
     expect(second).to_have_value("74.4")

@@ -138,7 +138,9 @@ def test_the_form_shows_only_the_owners_measures_with_last_value_and_target(db):
     assert at.text_input(key=f"value_2022-12_{OWNED[0]}").label == f"Dec-22 value for {name}"
     assert at.text_area(key=f"commentary_2022-12_{OWNED[0]}").label == f"Commentary for {name}, Dec-22"
     assert at.selectbox(key=f"group_2022-12_{OWNED[0]}").label == f"Performance group for {name}, Dec-22"
-    assert len({w.label for w in [*at.text_input, *at.text_area, *at.selectbox]}) == 3 * 3 + 3  # + month, area, reason
+    # a few measures: all on one form, no Area selector
+    assert len({w.label for w in [*at.text_input, *at.text_area, *at.selectbox]}) == 3 * 3 + 2  # + month, reason
+    assert "area" not in {w.key for w in at.selectbox}
 
 
 def test_the_form_previews_the_band_requires_commentary_then_saves(db):
@@ -300,3 +302,101 @@ def test_returns_page_lists_missing_figures_by_owner(db):
     summary = at.dataframe[0].value
     assert summary.query("owner == @OWNER")["missing"].sum() == 3
     assert "download_returns" in {b.key for b in at.download_button}
+
+
+# --- the administrator's form: one thematic area at a time ----------------------------------------------
+
+RESPONSE = ["initial-contact-decisions-made-within", "end-to-end-contact-decisions-made-within"]  # Response to Risk
+SEEING = "children-in-need-seen-within-the-last"  # Seeing Children
+AREA_SIZES = [("Response to Risk", 12), ("Seeing Children", 5), ("Child's Voice", 5),
+              ("Assessment, Planning and Review", 12), ("Repeat Work", 3), ("Health and Wellbeing", 7),
+              ("Stability and Permanence", 13), ("Education - Children in Care/ Care Experienced People", 8),
+              ("Management Oversight", 10), ("Quality Assurance", 9)]
+
+
+def area_options(at: AppTest) -> list[str]:
+    """The Area selector's options as people read them."""
+    return list(at.selectbox(key="area").options)
+
+
+def field_keys(at: AppTest) -> set[str]:
+    """The measures whose value field is on the form."""
+    return {w.key.removeprefix("value_2022-12_") for w in at.text_input if w.key.startswith("value_2022-12_")}
+
+
+def test_the_administrators_form_shows_one_area_counting_what_is_still_to_enter(db):
+    # December: every Response to Risk figure recorded, and one of Seeing Children's
+    snapshot = store.load(db)
+    area_of = snapshot.measures.set_index("measure_id")["area_id"]
+    response = area_of[area_of == area_of[RESPONSE[0]]].index.tolist()
+    figures = pd.DataFrame({"measure_id": [*response, SEEING], "period": "2022-12", "value": 50.0})
+    store.record_figures(db, figures, user=SIGNED_IN_ADMIN, source="form")
+    at = start("submit")
+    assert at.selectbox(key="month").value == "2023-01"  # the next month due: nothing entered yet
+    january = [*AREA_SIZES[:-1], ("Quality Assurance", 7)]  # two of its measures are quarterly
+    assert area_options(at) == [f"{name} — {n} of {n} to enter" for name, n in january]
+    assert at.selectbox(key="area").value == area_of[RESPONSE[0]]
+    at.selectbox(key="month").set_value("2022-12").run()
+    to_enter = [0, 4, *[n for _, n in AREA_SIZES[2:]]]
+    assert area_options(at) == [f"{name} — {left} of {n} to enter" for (name, n), left in zip(AREA_SIZES, to_enter)]
+    # December opens at the first area with figures still to enter, showing only its measures
+    assert at.selectbox(key="area").value == area_of[SEEING]
+    assert field_keys(at) == set(area_of[area_of == area_of[SEEING]].index)
+    assert at.text_input(key=f"value_2022-12_{SEEING}").value == "50"
+    assert "5 measure(s) for Dec-22 in Seeing Children." in at.markdown[0].value.replace("\\", "")
+    assert len(at.text_input) + len(at.text_area) + len(at.selectbox) == 5 * 3 + 3  # + month, area; + reason
+
+
+def test_switching_area_keeps_what_was_typed_and_save_saves_the_area_on_screen(db):
+    at = start("submit")
+    assert at.selectbox(key="month").value == "2022-12" and at.selectbox(key="area").value == "response-to-risk"
+    at.text_input(key=f"value_2022-12_{RESPONSE[0]}").input("91").run()
+    at.text_area(key=f"commentary_2022-12_{RESPONSE[1]}").input("Checked with the team").run()
+    at.selectbox(key="area").set_value("seeing-children").run()
+    assert f"value_2022-12_{RESPONSE[0]}" not in {w.key for w in at.text_input}
+    note = "Not saved yet: 2 figures in Response to Risk. They are kept while you switch area"
+    assert any(m.value.replace("\\", "").startswith(f":material/edit_note: **{note[:14]}**{note[14:]}") for m in at.markdown)
+    assert area_options(at)[0] == "Response to Risk — 12 of 12 to enter, 2 not saved"
+    at.text_input(key=f"value_2022-12_{SEEING}").input("95").run()
+    at.selectbox(key="area").set_value("response-to-risk").run()
+    assert at.text_input(key=f"value_2022-12_{RESPONSE[0]}").value == "91"  # as typed, before the switch
+    assert at.text_area(key=f"commentary_2022-12_{RESPONSE[1]}").value == "Checked with the team"
+    assert any("1 figure in Seeing Children" in m.value for m in at.markdown)
+    at.text_area(key=f"commentary_2022-12_{RESPONSE[1]}").input("").run()  # back as recorded: nothing to save
+    at.button(key="save").click().run()
+    assert shown(at.success)[0] == "Saved: 1 new, 0 revised, 0 unchanged."
+    saved = store.history(db, period="2022-12")
+    assert saved[["measure_id", "value"]].values.tolist() == [[RESPONSE[0], 91.0]]  # not Seeing Children's 95
+    assert area_options(at)[:2] == ["Response to Risk — 11 of 12 to enter", "Seeing Children — 5 of 5 to enter, 1 not saved"]
+    assert not any("in Response to Risk" in m.value for m in at.markdown if "Not saved yet" in m.value)
+    at.selectbox(key="area").set_value("seeing-children").run()
+    assert at.text_input(key=f"value_2022-12_{SEEING}").value == "95"
+    at.button(key="save").click().run()
+    assert shown(at.success)[0] == "Saved: 1 new, 0 revised, 0 unchanged."
+    assert store.history(db, measure_id=SEEING, period="2022-12")["value"].tolist() == [95.0]
+    assert not [m for m in at.markdown if "Not saved yet" in m.value]
+
+
+def test_a_draft_typed_over_a_figure_a_colleague_then_changed_is_refused(db):
+    at = start("submit")
+    at.selectbox(key="month").set_value("2022-11").run()
+    at.selectbox(key="area").set_value("response-to-risk").run()
+    at.text_input(key=f"value_2022-11_{RESPONSE[0]}").input("80").run()  # seen: 77.6
+    at.selectbox(key="area").set_value("seeing-children").run().run()  # a while on another area
+    colleague = pd.DataFrame({"measure_id": [RESPONSE[0]], "period": ["2022-11"], "value": [95.0]})
+    store.record_figures(db, colleague, user=SIGNED_IN_ADMIN, source="form", reason="Corrected")
+    at.selectbox(key="area").set_value("response-to-risk").run()
+    assert at.text_input(key=f"value_2022-11_{RESPONSE[0]}").value == "80"
+    at.text_input(key="reason").input("Recount").run()
+    before = dump(db)
+    at.button(key="save").click().run()
+    assert "Nothing was saved: 1 figure changed after you opened this form." in shown(at.error)[0]
+    assert "you saw 77.6%, it is now 95.0%" in shown(at.error)[0]
+    assert dump(db) == before
+    # reloaded: the colleague's figure replaces the draft, on this area and after a switch away and back
+    at.button(key="reload_changed").click().run()
+    assert at.text_input(key=f"value_2022-11_{RESPONSE[0]}").value == "95"
+    at.selectbox(key="area").set_value("seeing-children").run().run()
+    at.selectbox(key="area").set_value("response-to-risk").run()
+    assert at.text_input(key=f"value_2022-11_{RESPONSE[0]}").value == "95"
+    assert not [m for m in at.markdown if "Not saved yet" in m.value]

@@ -1,5 +1,5 @@
 """The Submit and Upload pages for keyboard and screen-reader users, in Chromium (the local
-administrator, every one of the 84 measures on the form).
+administrator: 84 measures, shown one thematic area at a time; the form opens at Response to Risk).
 
 Save is a few Tab presses from the top of the page and stays in view; every field's accessible
 name says which measure and month it is for; a value's band is announced (a live region whose
@@ -27,11 +27,12 @@ from kpicore import store
 from kpicore.workflows import submission
 from tests.browser import open_page, streamlit_server, wait_idle
 from tests.entry import dump
+from tests.test_browser_submit import choose
 
 pytestmark = pytest.mark.browser
 LAPTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-MOST_TABS = 30  # from the top of the page to Save (84 measures: 265 presses before the save bar)
+MOST_TABS = 30  # from the top of the page to Save (with every measure on one form and Save below it: 265 presses)
 # The Submit form's screenshot in the docs: remade in docs/screenshots with KPI_SCREENSHOTS=1, otherwise
 # taken in a temporary folder (a test run leaves the checkout as it was).
 SHOTS = (Path(__file__).resolve().parent.parent / "docs" / "screenshots" if os.environ.get("KPI_SCREENSHOTS")
@@ -60,6 +61,12 @@ def form_rows(database) -> pd.DataFrame:
     """The form's measures for Dec-22, in the form's order."""
     snapshot = store.load(database)
     return submission.form_rows(snapshot, snapshot.measures["measure_id"].tolist(), MONTH)
+
+
+@pytest.fixture(scope="module")
+def first_area(form_rows) -> pd.DataFrame:
+    """The measures the form opens at for Dec-22: the first area (nothing entered yet)."""
+    return form_rows[form_rows["area_id"] == form_rows["area_id"].iloc[0]]
 
 
 @pytest.fixture(scope="module")
@@ -151,22 +158,22 @@ def type_value(page, measure: str, value: str, shows) -> None:
 # --- Submit -------------------------------------------------------------------------------------------
 
 
-def test_save_is_a_few_tab_presses_from_the_top_and_stays_in_view(server, browser, form_rows):
+def test_save_is_a_few_tab_presses_from_the_top_and_stays_in_view(server, browser, form_rows, first_area):
     with sized(browser, LAPTOP) as page:
         open_page(page, f"{server}/submit")
-        assert len(form_rows) == 84
-        expect(page.get_by_role("textbox", name=re.compile(r"^Dec-22 value for "))).to_have_count(84)
-        expect(page.get_by_role("combobox", name=re.compile(r"^Performance group for "))).to_have_count(84)
+        assert len(form_rows) == 84 and len(first_area) == 12
+        expect(page.get_by_role("textbox", name=re.compile(r"^Dec-22 value for "))).to_have_count(12)
+        expect(page.get_by_role("combobox", name=re.compile(r"^Performance group for "))).to_have_count(12)
         path = tabs_to(page, "Save figures")
         print(f"Tab presses from the top of Submit to Save: {len(path)}")
         assert path[-1] == "Save figures" and len(path) <= MOST_TABS, path
-        # scrolled to the last measure, Save is still on screen
-        last = page.get_by_role("textbox", name=f"Dec-22 value for {form_rows['measure'].iloc[-1]}", exact=True)
+        # scrolled to the area's last measure, Save is still on screen
+        last = page.get_by_role("textbox", name=f"Dec-22 value for {first_area['measure'].iloc[-1]}", exact=True)
         last.scroll_into_view_if_needed()
         expect(last).to_be_in_viewport()
         expect(page.get_by_role("button", name="Save figures")).to_be_in_viewport()
         # going back up the form with Shift+Tab, no focused field is hidden under the bar (WCAG 2.4.11)
-        page.get_by_role("combobox", name=f"Performance group for {form_rows['measure'].iloc[-1]}, Dec-22").focus()
+        page.get_by_role("combobox", name=f"Performance group for {first_area['measure'].iloc[-1]}, Dec-22").focus()
         for _ in range(30):
             page.keyboard.press("Shift+Tab")
             top, bar, name = page.evaluate("""() => [
@@ -177,16 +184,22 @@ def test_save_is_a_few_tab_presses_from_the_top_and_stays_in_view(server, browse
             assert top >= bar, f"{name} is under the save bar"
 
 
-def test_every_field_is_named_for_its_measure_and_month(server, browser, form_rows):
+def test_every_field_is_named_for_its_measure_and_month(server, browser, database, form_rows):
+    """In every area: the fields shown are that area's measures, each field named for its measure and month."""
     with sized(browser, LAPTOP) as page:
         open_page(page, f"{server}/submit")
-        for kind, name in (("textbox", "Dec-22 value for {}"), ("textbox", "Commentary for {}, Dec-22"),
-                           ("combobox", "Performance group for {}, Dec-22")):
-            fields = page.locator(".st-key-submit_fields").get_by_role(kind, name=re.compile("^" + re.escape(name[:9])))
-            expect(fields).to_have_count(len(form_rows))
-            named = fields.evaluate_all("fields => fields.map(field => field.getAttribute('aria-label'))")
-            assert named == [name.format(measure) for measure in form_rows["measure"]]
-        for measure in form_rows["measure"].iloc[[0, 41, 83]]:  # the names as Chromium computes them
+        names = store.load(database).areas.set_index("area_id")["name"]
+        for area_id, measures in form_rows.groupby("area_id", sort=False)["measure"]:
+            if area_id != form_rows["area_id"].iloc[0]:
+                shows = page.get_by_text(re.compile(rf"^{len(measures)} measure\(s\) for Dec-22 in {re.escape(names[area_id])}\."))
+                choose(page, "Area", names[area_id], shows=shows)
+            for kind, name in (("textbox", "Dec-22 value for {}"), ("textbox", "Commentary for {}, Dec-22"),
+                               ("combobox", "Performance group for {}, Dec-22")):
+                fields = page.locator(".st-key-submit_fields").get_by_role(kind, name=re.compile("^" + re.escape(name[:9])))
+                expect(fields).to_have_count(len(measures))
+                named = fields.evaluate_all("fields => fields.map(field => field.getAttribute('aria-label'))")
+                assert named == [name.format(measure) for measure in measures]
+            measure = measures.iloc[-1]  # the names as Chromium computes them
             expect(page.get_by_role("textbox", name=f"Dec-22 value for {measure}", exact=True)).to_have_count(1)
             expect(page.get_by_label(f"Commentary for {measure}, Dec-22", exact=True)).to_have_count(1)
 

@@ -26,6 +26,12 @@ FIELDS = {"value": "Value", "commentary": "Commentary", "performance_group": "Pe
 """The form's fields as people read them, by the column a problem names."""
 _KEYS = {"value": "value", "commentary": "commentary", "performance_group": "group"}
 """Each field's widget key prefix: ``{prefix}_{period}_{measure_id}``."""
+ONE_FORM = 15
+"""The most measures shown on one form: a form with more shows one thematic area at a time
+(a few dozen fields: quick to draw, and few Tab presses through)."""
+DRAFTS = "submit_drafts"
+"""Session state: what was typed in each field (by widget key), kept while the person switches area or page
+until it is saved or reloaded. A field's value comes from its widget, then its draft, then what is recorded."""
 
 # The save bar stays in view on screens wide enough for it, just below Streamlit's header (a phone keeps it
 # at the top of the form, the first thing after the month). Streamlit wraps a keyed container in a layout
@@ -93,15 +99,33 @@ def _prefill(row: pd.Series) -> dict:
     }
 
 
+def drafts() -> dict[str, str]:
+    """What was typed and not yet saved, by widget key (every area and month)."""
+    return st.session_state.get(DRAFTS, {})
+
+
+def keep_draft(field_key: str) -> None:
+    """A field's ``on_change``: keep what was typed, so that it survives the field not being drawn
+    (another area shown) until it is saved."""
+    st.session_state.setdefault(DRAFTS, {})[field_key] = st.session_state[field_key]
+
+
+def _filled(row: pd.Series, period: str) -> dict:
+    """What each field of ``row`` holds before this run draws it: its draft, else what is recorded."""
+    kept, prefill = drafts(), _prefill(row)
+    return {field: kept.get(key(field, period, row["measure_id"]), prefill[field]) for field in FIELDS}
+
+
 def typed(rows: pd.DataFrame, period: str) -> pd.DataFrame:
-    """What the form holds right now (typed, or pre-filled from what is recorded), one row per measure
-    in form order, read before the fields are drawn: for each value's band, and for the save at the top."""
+    """What the form holds right now (typed, a draft kept from before, or pre-filled from what is recorded),
+    one row per measure in form order, read before the fields are drawn: for each value's band, and for the
+    save at the top."""
     entries = []
     for _, row in rows.iterrows():
-        prefill = _prefill(row)
+        filled = _filled(row, period)
         entries.append({
             "measure_id": row["measure_id"],
-            **{field: st.session_state.get(key(field, period, row["measure_id"]), prefill[field]) for field in FIELDS},
+            **{field: st.session_state.get(key(field, period, row["measure_id"]), filled[field]) for field in FIELDS},
         })
     frame = pd.DataFrame(entries, columns=["measure_id", *FIELDS])
     frame["performance_group"] = frame["performance_group"].map(lambda group: group or None)
@@ -149,7 +173,7 @@ def figure_fields(row: pd.Series, period: str, preview_row: pd.Series | None, pr
     """One measure on the monthly form: what it is, last figure and target, then value (its band below it,
     announced), commentary and performance group; ``problems`` by field key from a refused save."""
     unit, measure_id = Unit(row["unit"]), row["measure_id"]
-    called, prefill, month = names(row["measure"], period), _prefill(row), label(period)
+    called, prefill, month = names(row["measure"], period), _filled(row, period), label(period)
     keys = {field: key(field, period, measure_id) for field in FIELDS}
     with st.container(border=True):
         about, value_column, words = st.columns([4, 2, 4])
@@ -161,14 +185,14 @@ def figure_fields(row: pd.Series, period: str, preview_row: pd.Series | None, pr
         field_error(value_column, keys["value"], problems.get(keys["value"]))
         value_column.text_input(
             called["value"], value=prefill["value"], key=keys["value"], label_visibility="collapsed",
-            placeholder="e.g. 77.6" if unit is Unit.PERCENT else "e.g. 52",
+            placeholder="e.g. 77.6" if unit is Unit.PERCENT else "e.g. 52", on_change=keep_draft, args=(keys["value"],),
         )
         value_column.markdown(band_status(preview_row), unsafe_allow_html=True)
         words.markdown("Commentary")
         field_error(words, keys["commentary"], problems.get(keys["commentary"]))
         words.text_area(
             called["commentary"], value=prefill["commentary"], key=keys["commentary"], height=68,
-            label_visibility="collapsed",
+            label_visibility="collapsed", on_change=keep_draft, args=(keys["commentary"],),
         )
         words.markdown("Performance group")
         field_error(words, keys["performance_group"], problems.get(keys["performance_group"]))
@@ -176,6 +200,7 @@ def figure_fields(row: pd.Series, period: str, preview_row: pd.Series | None, pr
         words.selectbox(
             called["performance_group"], groups, index=groups.index(prefill["performance_group"]),
             key=keys["performance_group"], format_func=lambda g: g or "(not set)", label_visibility="collapsed",
+            on_change=keep_draft, args=(keys["performance_group"],),
         )
 
 
@@ -254,25 +279,30 @@ def on_field(found: list[dict]) -> dict[str, str]:
 def filled_from(rows: pd.DataFrame, period: str) -> store.Seen:
     """What each field of the form was filled from (version and value), remembered when it was first drawn.
 
-    Call before the fields are drawn. A field not yet in the session (first shown, or shown again
-    after another month or area) is being filled now, from ``rows``; a field already there keeps
-    what it was filled from, whatever has been recorded since."""
-    now = submission.form_seen(rows, period)
+    Call before the fields are drawn. A measure whose fields are neither in the session nor kept as a
+    draft (first shown, or shown again after another month or area with nothing typed) is being filled
+    now, from ``rows``; one already there, or with a draft, keeps what it was filled from, whatever has
+    been recorded since: a draft typed over a figure a colleague then changed is refused as stale."""
+    now, kept = submission.form_seen(rows, period), drafts()
     for measure_id in rows["measure_id"]:
-        if key("value", period, measure_id) not in st.session_state or f"seen_{period}_{measure_id}" not in st.session_state:
+        held = key("value", period, measure_id) in st.session_state or any(
+            key(field, period, measure_id) in kept for field in FIELDS
+        )
+        if not held or f"seen_{period}_{measure_id}" not in st.session_state:
             st.session_state[f"seen_{period}_{measure_id}"] = now[(measure_id, period)]
     return {(m, period): st.session_state[f"seen_{period}_{m}"] for m in rows["measure_id"]}
 
 
 def reload_fields(period: str, measure_ids: list[str]) -> None:
-    """Fill the fields of ``measure_ids`` with what is recorded now, and remember that they were filled
-    from it. Only before the fields are drawn: in a button's callback, or at the top of a run."""
+    """Fill the fields of ``measure_ids`` with what is recorded now (their drafts forgotten), and remember
+    that they were filled from it. Only before the fields are drawn: in a button's callback, or at the top of a run."""
     rows = submission.form_rows(data.snapshot(), measure_ids, period)
-    now = submission.form_seen(rows, period)
+    now, kept = submission.form_seen(rows, period), drafts()
     for _, row in rows.iterrows():
         prefill, measure_id = _prefill(row), row["measure_id"]
         for field in FIELDS:
             st.session_state[key(field, period, measure_id)] = prefill[field]
+            kept.pop(key(field, period, measure_id), None)
         st.session_state[f"seen_{period}_{measure_id}"] = now[(measure_id, period)]
 
 
@@ -284,4 +314,82 @@ def reload_changed(period: str, measure_ids: list[str]) -> None:
     st.session_state["submit_reloaded"] = (
         f"Reloaded {count} with the latest recorded values; your other entries are as you typed them. "
         "Check them, change what you need, then save again."
+    )
+
+
+# --- one thematic area at a time ---------------------------------------------------------------------
+
+
+def unsaved(rows: pd.DataFrame, period: str) -> pd.Series:
+    """For each measure of ``rows`` (by ``measure_id``): whether a draft differs from what is recorded."""
+    kept = drafts()
+    differs = pd.Series(False, index=rows["measure_id"].to_numpy())
+    if not any(k.split("_", 2)[1:2] == [period] for k in kept):
+        return differs
+    for _, row in rows.iterrows():
+        prefill = _prefill(row)
+        differs[row["measure_id"]] = any(
+            kept.get(key(field, period, row["measure_id"]), prefill[field]) != prefill[field] for field in FIELDS
+        )
+    return differs
+
+
+def area_counts(rows: pd.DataFrame, areas: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Each thematic area with measures on the form, in catalogue order (indexed by ``area_id``): its
+    name, how many measures, how many still lack a recorded figure for ``period`` (``to_enter``) and how many
+    have typed figures not yet saved (``unsaved``)."""
+    counted = pd.DataFrame({
+        "area_id": rows["area_id"].to_numpy(), "measures": 1, "to_enter": rows["value"].isna().to_numpy(),
+        "unsaved": unsaved(rows, period).to_numpy(),
+    }).groupby("area_id", sort=False).sum()
+    shown = areas.set_index("area_id").loc[lambda a: a.index.isin(counted.index), ["name"]]
+    return shown.join(counted.astype(int))
+
+
+def area_label(area: pd.Series) -> str:
+    """An area as the selector lists it: ``Early Help — 3 of 8 to enter`` (and any figures not saved)."""
+    text = f"{area['name']} — {area['to_enter']} of {area['measures']} to enter"
+    return text + (f", {area['unsaved']} not saved" if area["unsaved"] else "")
+
+
+def first_to_enter(counts: pd.DataFrame) -> int:
+    """The position of the area the form opens at: the first with figures still to enter, else the first."""
+    waiting = counts["to_enter"].to_numpy().nonzero()[0]
+    return int(waiting[0]) if len(waiting) else 0
+
+
+def choose_area(counts: pd.DataFrame) -> str:
+    """The Area selector (the first area with figures to enter until the person chooses) and what it chose."""
+    chosen = st.session_state.get("area")
+    if chosen not in counts.index:
+        st.session_state.pop("area", None)  # a month without that area: start again from the default
+    elif st.session_state.get("area_label") != area_label(counts.loc[chosen]):
+        # its counts changed (a save, a draft): set it again, or Streamlit's selector keeps showing the old words
+        st.session_state["area"] = chosen
+    chosen = st.selectbox(
+        "Area", counts.index.tolist(), index=0 if "area" in st.session_state else first_to_enter(counts), key="area",
+        format_func=lambda area: area_label(counts.loc[area]),
+        help="The form shows one thematic area at a time. What you type is kept when you switch area, until you save it.",
+    )
+    st.session_state["area_label"] = area_label(counts.loc[chosen])
+    return chosen
+
+
+def forget_area() -> None:
+    """The month's ``on_change``: another month's form opens at its own first area with figures to enter."""
+    st.session_state.pop("area", None)
+
+
+def unsaved_note(counts: pd.DataFrame, shown: str) -> None:
+    """Say which areas hold figures typed but not saved: Save saves only the area on screen."""
+    waiting = counts[counts["unsaved"] > 0]
+    if waiting.empty:
+        return
+    parts = [
+        f"{n} figure{'s' if n != 1 else ''} in {plain(name)}{' (on screen)' if area == shown else ''}"
+        for area, name, n in zip(waiting.index, waiting["name"], waiting["unsaved"])
+    ]
+    st.markdown(
+        f":material/edit_note: **Not saved yet:** {', '.join(parts)}. They are kept while you switch area; "
+        "Save figures saves the area on screen, so choose each area to save its figures."
     )

@@ -37,7 +37,7 @@ def main() -> None:
 
         page.goto(f"{url}/submit")
         wait_idle(page)
-        choose(page, "Thematic area", "Response to Risk")
+        # the administrator's form opens at the first area with figures to enter: Response to Risk
         for position, value in ((0, "80.1"), (1, "91")):
             field = page.get_by_label("Dec-22 value").nth(position)
             field.fill(value)
