@@ -288,11 +288,11 @@ def test_history_page_shows_every_version(db):
     store.record_figures(db, pd.DataFrame({"measure_id": [OWNED[0]], "period": ["2022-11"], "value": [78.0]}),
                          user=OWNER, source="form", reason="Late returns")
     at = start("history", email=VIEWER)
-    at.selectbox(key="measure").set_value(OWNED[0]).run()
+    at.selectbox(key="history_measure").set_value(OWNED[0]).run()
     table = at.dataframe[0].value
     assert len(table) == 14
-    assert table.iloc[0][["Month", "Change", "Old → new", "By", "Source", "Reason"]].tolist() == [
-        "Nov-22", "revised", "77.6 → 78", OWNER, "form", "Late returns",
+    assert table.iloc[0][["Month", "Version", "Old → new", "Recorded by", "Source", "Reason"]].tolist() == [
+        "Nov-22", "Revised", "77.6 → 78", OWNER, "Submit form", "Late returns",
     ]
 
 
@@ -300,7 +300,7 @@ def test_returns_page_lists_missing_figures_by_owner(db):
     at = start("returns", email=OWNER)
     assert [m.value for m in at.metric] == ["84", "0", "84"]
     summary = at.dataframe[0].value
-    assert summary.query("owner == @OWNER")["missing"].sum() == 3
+    assert summary.query("Owner == @OWNER")["Missing"].sum() == 3
     assert "download_returns" in {b.key for b in at.download_button}
 
 
