@@ -63,10 +63,15 @@ def chart(page):
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label``."""
-    page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text(label, exact=True)).click()
+    """Pick ``option`` in the select box labelled ``label``: type it, and click it once it is the one option
+    the list offers (a click while the list is still being redrawn can land on a detached option)."""
+    wait_idle(page)
+    box = page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text(label, exact=True))
+    box.click()
     page.keyboard.type(option)
+    expect(page.get_by_role("option")).to_have_text([option])
     page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
 
 
 def download(page, name: str, folder: Path) -> bytes:
