@@ -381,9 +381,14 @@ def forget_area() -> None:
 
 
 def unsaved_note(counts: pd.DataFrame, shown: str) -> None:
-    """Say which areas hold figures typed but not saved: Save saves only the area on screen."""
+    """Say which areas hold figures typed but not saved: Save saves only the area on screen.
+
+    With nothing unsaved the note's place is kept empty (``st.empty``): an element appearing above the
+    form would move every field below it, and Streamlit would draw them afresh, replacing each band's
+    live region instead of changing its text (a screen reader would not hear the new band)."""
     waiting = counts[counts["unsaved"] > 0]
     if waiting.empty:
+        st.empty()
         return
     parts = [
         f"{n} figure{'s' if n != 1 else ''} in {plain(name)}{' (on screen)' if area == shown else ''}"
