@@ -34,6 +34,10 @@ CHROMIUM_ARGS = [
 # The app's root element once its script run has finished. Straight after page.goto() it is
 # "initial" until the first run starts, so this waits for that run to end.
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+STYLED = """() => [...document.styleSheets].some(sheet => {
+    try { return [...sheet.cssRules].some(rule => rule.selectorText === ":focus-visible"); }
+    catch { return false; }  // another origin's sheet: not the app's
+})"""
 RUN_TIMEOUT = 30_000  # ms: the longest a script run may take in the tests
 START_TIMEOUT = 60  # s: the longest the server may take to answer its health check
 POLL = 0.2  # s: between two health checks, spent waiting on the server process itself
@@ -116,5 +120,8 @@ def open_page(page, url: str) -> None:
     """Load ``url`` and wait for its first script run to finish, without an error."""
     page.goto(url)
     wait_idle(page)
+    # The app's stylesheet (assets/app.css, its focus rings) is drawn a moment after the run is
+    # reported finished: Streamlit renders a style-only st.html in its event container.
+    page.wait_for_function(STYLED, timeout=RUN_TIMEOUT)
     expect(page.locator("[data-testid=stException]")).to_have_count(0)
     assert page.errors == []
