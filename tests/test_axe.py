@@ -72,10 +72,10 @@ def severe_violations(page) -> list[tuple[str, str, str, str]]:
 
 
 def settled(page) -> None:
-    """Wait for what a page draws after its script run: its charts' SVG and its grids' canvases."""
+    """Wait for what a page draws after its script run: its charts' SVG and its visible grids' canvases."""
     for chart in page.locator("[data-testid=stVegaLiteChart]").all():
         expect(chart.locator("svg, canvas").first).to_be_attached()
-    for grid in page.locator("[data-testid=stDataFrame]").all():
+    for grid in page.locator("[data-testid=stDataFrame]").filter(visible=True).all():  # a hidden tab's grid may not draw
         expect(grid.locator("canvas").first).to_be_attached()
 
 

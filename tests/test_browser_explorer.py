@@ -67,7 +67,14 @@ def choose(page, label: str, option: str) -> None:
     the list offers (a click while the list is still being redrawn can land on a detached option)."""
     wait_idle(page)
     box = page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text(label, exact=True))
-    box.click()
+    for attempt in range(3):  # a click while an expander is still opening can miss the box: open the list again
+        box.locator("input").click()
+        try:
+            expect(page.get_by_role("listbox")).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     page.keyboard.type(option)
     expect(page.get_by_role("option")).to_have_text([option])
     page.keyboard.press("Enter")  # the one option offered has the focus; a click could wait on a list still moving
