@@ -125,3 +125,32 @@ def open_page(page, url: str) -> None:
     page.wait_for_function(STYLED, timeout=RUN_TIMEOUT)
     expect(page.locator("[data-testid=stException]")).to_have_count(0)
     assert page.errors == []
+
+
+def choose(page, label: str, option: str, *, scope=None, many: bool = False, exact: bool = True) -> None:
+    """Pick ``option`` in the select box (or, with ``many``, the multiselect) labelled ``label``,
+    inside ``scope`` if given: open its list, type the option, and press Enter once it is the one
+    option offered (as a keyboard user does; a click could land on a list still being redrawn),
+    or click it among the others. The list is opened again if the first click landed while the
+    page was still moving (an expander opening, a redraw). ``exact=False`` takes an option whose
+    text only contains ``option``."""
+    kind = "stMultiSelect" if many else "stSelectbox"
+    box = (scope or page).locator(f"[data-testid={kind}]").filter(has=page.get_by_text(label, exact=True))
+    listbox = page.get_by_role("listbox")
+    for attempt in range(3):
+        box.locator("input").click()
+        try:
+            expect(listbox).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    page.keyboard.type(option)
+    wanted = listbox.get_by_role("option", name=option, exact=exact)
+    expect(wanted).to_be_visible()  # the typed text has narrowed the list
+    if listbox.get_by_role("option").count() == 1:
+        page.keyboard.press("Enter")  # the one option offered has the focus
+    else:
+        wanted.click()
+    if many:
+        page.keyboard.press("Escape")

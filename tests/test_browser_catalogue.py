@@ -10,20 +10,13 @@ from playwright.sync_api import expect
 from kpicore import store
 from kpicore.files.csv_writer import write_csv
 from kpicore.store import catalogue as changes
-from tests.browser import open_page, streamlit_server, wait_idle
+from tests.browser import choose, open_page, streamlit_server, wait_idle
 from tests.entry import writable_db
 
 pytestmark = pytest.mark.browser
 MEASURE = "initial-contact-decisions-made-within"  # percent, higher is better; Nov-22: 77.6, significantly worse
 MEASURE_NAME = "% of Initial contact decisions made within 24 hours"
 REASON = "Target reset by the performance board"
-
-
-def pick(page, scope, label: str, option: str) -> None:
-    """Choose ``option`` in the select box ``label`` inside ``scope``."""
-    scope.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text(label, exact=True)).click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
 
 
 def cell(table, row, column: str):
@@ -37,12 +30,12 @@ def test_a_new_target_from_nov_22_turns_the_scorecard_cell_met(tmp_path, page, b
     with streamlit_server(database) as url:
         open_page(page, f"{url}/catalogue")
         expect(page.get_by_role("heading", name="Catalogue", exact=True)).to_be_visible()
-        pick(page, page, "Measure", MEASURE_NAME)
+        choose(page, "Measure", MEASURE_NAME)
         expect(page.get_by_text("In force at Nov-22: target 90.0%, tolerance 85.5%")).to_be_visible()
         wait_idle(page)
 
         form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Preview"))
-        pick(page, form, "From month", "Nov-22")
+        choose(page, "From month", "Nov-22", scope=form)
         form.get_by_label("Target", exact=True).fill("75")
         form.get_by_text("Proposed", exact=True).click()
         form.get_by_role("button", name="Preview").click()
@@ -104,7 +97,7 @@ def test_every_other_catalogue_control(tmp_path, page):
         found = tables.find(catalogue(snapshot, latest), "audit", None)
         expect(page.get_by_text(f"{len(found)} of 84 measures.")).to_be_visible()
         wait_idle(page)
-        pick(page, page.locator(".st-key-catalogue_area"), "Thematic area", "Quality Assurance")
+        choose(page, "Thematic area", "Quality Assurance", scope=page.locator(".st-key-catalogue_area"))
         found = tables.find(catalogue(snapshot, latest), "audit", "quality-assurance")
         expect(page.get_by_text(f"{len(found)} of 84 measures.")).to_be_visible()
         wait_idle(page)
@@ -116,7 +109,7 @@ def test_every_other_catalogue_control(tmp_path, page):
         expect(page.get_by_role("combobox", name="Measure", exact=True)).to_have_value(second)
         wait_idle(page)
 
-        pick(page, page.locator(".st-key-catalogue_at"), "In force at", "Nov-21")
+        choose(page, "In force at", "Nov-21", scope=page.locator(".st-key-catalogue_at"))
         expect(page.get_by_text(re.compile(r"^In force at Nov-21: target"))).to_be_visible()
         wait_idle(page)
 
@@ -162,7 +155,7 @@ def test_every_other_catalogue_control(tmp_path, page):
         wait_idle(page)
         page.get_by_role("tab", name="Rename an area", exact=True).click()
         form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Rename the area"))
-        pick(page, form.locator(".st-key-rename_area_id"), "Area", "Early Help")
+        choose(page, "Area", "Early Help", scope=form.locator(".st-key-rename_area_id"))
         form.get_by_label("New name").fill("Early Help and Prevention")
         form.get_by_label("Reason (required)").fill("Service renamed")
         form.get_by_role("button", name="Rename the area").click()

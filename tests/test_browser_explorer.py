@@ -18,6 +18,7 @@ from kpicore import store
 from kpicore.files.csv_writer import write_csv
 from kpicore.reports import charts, explorer
 from tests.browser import ROOT, open_page, streamlit_server, wait_idle
+from tests.browser import choose as pick
 from ui import present
 
 pytestmark = pytest.mark.browser
@@ -63,21 +64,9 @@ def chart(page):
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label``: type it, and click it once it is the one option
-    the list offers (a click while the list is still being redrawn can land on a detached option)."""
+    """Pick ``option`` in the select box ``label`` once the page is idle, and wait for the run it starts."""
     wait_idle(page)
-    box = page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text(label, exact=True))
-    for attempt in range(3):  # a click while an expander is still opening can miss the box: open the list again
-        box.locator("input").click()
-        try:
-            expect(page.get_by_role("listbox")).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-    page.keyboard.type(option)
-    expect(page.get_by_role("option")).to_have_text([option])
-    page.keyboard.press("Enter")  # the one option offered has the focus; a click could wait on a list still moving
+    pick(page, label, option)
     wait_idle(page)
 
 

@@ -16,7 +16,7 @@ from kpicore import store
 from kpicore.periods import label
 from kpicore.workflows import submission
 from tests.accessibility import serious
-from tests.browser import open_page, streamlit_server, wait_idle
+from tests.browser import choose, open_page, streamlit_server, wait_idle
 from tests.entry import writable_db
 
 pytestmark = pytest.mark.browser
@@ -32,14 +32,6 @@ def database(tmp_path_factory):
 def server(database):
     with streamlit_server(database) as url:
         yield url
-
-
-def pick(page, label_text: str, option: str, scope=None) -> None:
-    """Choose ``option`` in the select box labelled ``label_text`` (inside ``scope``, if given)."""
-    scope = scope or page
-    scope.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text(label_text, exact=True)).click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
 
 
 def grid_text(page, index: int = 0):
@@ -71,7 +63,7 @@ def test_overview_month_lists_and_the_glossary_link(server, page):
     expect(killer.filter(has_text=re.compile(r"^↓ worsening$")).first).to_be_attached()
     assert serious(page) == []
 
-    pick(page, "Scorecard as at", "Aug-22")
+    choose(page, "Scorecard as at", "Aug-22")
     expect(page.get_by_text("Data as at Aug-22")).to_be_visible()
     expect(page.get_by_role("heading", name="Figures still missing for Aug-22 (5)")).to_be_visible()
     wait_idle(page)
@@ -94,10 +86,10 @@ def test_history_measure_month_and_download(server, page, database):
     open_page(page, f"{server}/history")
     expect(page.get_by_text("1020 version(s), newest first; 0 revision(s).")).to_be_visible()
     assert serious(page) == []
-    pick(page, "Measure", MEASURE_NAME)
+    choose(page, "Measure", MEASURE_NAME)
     expect(page.get_by_text("13 version(s), newest first")).to_be_visible()
     wait_idle(page)
-    pick(page, "Month", "Sep-22")
+    choose(page, "Month", "Sep-22")
     expect(page.get_by_text("1 version(s), newest first; 0 revision(s).")).to_be_visible()
     expect(grid_text(page).filter(has_text=re.compile(r"^First import$"))).to_have_count(1)
     settled(page)
@@ -115,7 +107,7 @@ def test_returns_month_and_download(server, page, database):
     open_page(page, f"{server}/returns")
     expect(page.get_by_text("Still missing")).to_be_visible()
     assert serious(page) == []
-    pick(page, "Month", label(other))
+    choose(page, "Month", label(other))
     expect(page.get_by_role("combobox", name="Month")).to_have_value(label(other))
     settled(page)
     rows = pd.read_csv(io.BytesIO(download(page, "Download CSV")))
@@ -135,14 +127,14 @@ def test_users_add_own_and_remove(server, page, database):
     form = page.get_by_test_id("stForm")
     form.get_by_label("E-mail").fill(NEW_USER)
     form.get_by_label("Name").fill("Nia New")
-    pick(page, "Role", "Data owner", scope=form)
+    choose(page, "Role", "Data owner", scope=form)
     form.get_by_role("button", name="Save user").click()
     expect(page.get_by_text(f"Saved {NEW_USER}.")).to_be_visible()
     expect(grid_text(page).filter(has_text=re.compile(f"^{re.escape(NEW_USER)}$"))).to_have_count(1)
     wait_idle(page)
     assert store.account(database, NEW_USER).role == "data_owner"
 
-    pick(page, "Data owner", NEW_USER)
+    choose(page, "Data owner", NEW_USER)
     expect(page.get_by_role("combobox", name="Data owner")).to_have_value(NEW_USER)
     settled(page)
     chooser = page.locator("[data-testid=stMultiSelect]")
@@ -159,7 +151,7 @@ def test_users_add_own_and_remove(server, page, database):
     wait_idle(page)
     assert sorted(store.account(database, NEW_USER).measures) == [MEASURE]
 
-    pick(page, "User", NEW_USER)
+    choose(page, "User", NEW_USER)
     page.get_by_role("button", name="Remove user").click()
     expect(page.get_by_text(f"Removed {NEW_USER}.")).to_be_visible()
     expect(grid_text(page).filter(has_text=re.compile(f"^{re.escape(NEW_USER)}$"))).to_have_count(0)
@@ -175,7 +167,7 @@ def test_locks_lock_and_unlock(server, page, database):
     expect(page.get_by_text("No month is locked yet.")).to_be_visible()
     assert serious(page) == []
     lock = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Lock month"))
-    pick(page, "Month to lock", label(month), scope=lock)
+    choose(page, "Month to lock", label(month), scope=lock)
     lock.get_by_label("Reason").fill("Signed off at the board")
     lock.get_by_role("button", name="Lock month").click()
     expect(page.get_by_text(f"{label(month)} locked.")).to_be_visible()
@@ -185,7 +177,7 @@ def test_locks_lock_and_unlock(server, page, database):
     assert serious(page) == []
 
     unlock = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Unlock month"))
-    pick(page, "Month to unlock", label(month), scope=unlock)
+    choose(page, "Month to unlock", label(month), scope=unlock)
     unlock.get_by_label("Reason").fill("Reopened for a late return")
     unlock.get_by_role("button", name="Unlock month").click()
     expect(page.get_by_text(f"{label(month)} unlocked.")).to_be_visible()

@@ -20,7 +20,7 @@ from kpicore.periods import label, window
 from kpicore.reports import scorecard
 from kpicore.reports.filters import Filters
 from kpicore.spc import Assurance, PointType
-from tests.browser import open_page, streamlit_server, wait_idle
+from tests.browser import choose, open_page, streamlit_server, wait_idle
 from tests.test_scorecard_page import region_db  # noqa: F401 - the fixture: 150 synthetic measures
 
 pytestmark = pytest.mark.browser
@@ -59,14 +59,6 @@ def expect_count(page, text: str) -> None:
     """Wait for the count line to say ``text`` (only the run with the new choice shows it) and that run to end."""
     expect(page.get_by_text(text)).to_be_visible()
     wait_idle(page)
-
-
-def pick(page, label_text: str, option: str) -> None:
-    """Choose ``option`` in the multiselect ``label_text`` of the sidebar."""
-    page.locator("[data-testid=stMultiSelect]").filter(has=page.get_by_text(label_text, exact=True)).click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
 
 
 def test_every_month_and_the_status_fit_1280_with_the_sidebar_open(server, page, full):
@@ -152,19 +144,19 @@ def test_the_month_selector_moves_the_window(server, page):
 
 
 FILTERS = {
-    "area": (lambda page: pick(page, "Thematic area", "Quality Assurance"), Filters(areas=("quality-assurance",))),
-    "status": (lambda page: pick(page, "Status", "✔ Met"), Filters(bands=("met",))),
+    "area": (lambda page: choose(page, "Thematic area", "Quality Assurance", many=True), Filters(areas=("quality-assurance",))),
+    "status": (lambda page: choose(page, "Status", "✔ Met", many=True), Filters(bands=("met",))),
     "killer": (lambda page: page.get_by_text("Killer KPIs only").click(), Filters(killer_only=True)),
-    "trend": (lambda page: pick(page, "Since last period", "Worsening"), Filters(trends=("worsening",))),
+    "trend": (lambda page: choose(page, "Since last period", "Worsening", many=True), Filters(trends=("worsening",))),
     "search": (
         lambda page: page.get_by_label("Search measures").fill("audit") or page.keyboard.press("Enter"),
         Filters(search="audit"),
     ),
     "variation": (
-        lambda page: pick(page, "SPC variation", PointType.COMMON_CAUSE.label), Filters(variation=(PointType.COMMON_CAUSE.value,))
+        lambda page: choose(page, "SPC variation", PointType.COMMON_CAUSE.label, many=True), Filters(variation=(PointType.COMMON_CAUSE.value,))
     ),
     "assurance": (
-        lambda page: pick(page, "SPC assurance", Assurance.HIT_AND_MISS.label), Filters(assurance=(Assurance.HIT_AND_MISS.value,))
+        lambda page: choose(page, "SPC assurance", Assurance.HIT_AND_MISS.label, many=True), Filters(assurance=(Assurance.HIT_AND_MISS.value,))
     ),
 }
 

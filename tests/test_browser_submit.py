@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kpicore import store
+from tests.browser import choose as pick
 from tests.browser import open_page, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -42,9 +43,7 @@ def choose_file(page, name: str, data: bytes) -> None:
 def choose(page, label: str, option: str, shows) -> None:
     """Pick ``option`` in the select box ``label``, then wait until the page ``shows`` it
     (a locator that only the rerun with the new choice matches) and that run has finished."""
-    page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text(label, exact=True)).click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option).click()
+    pick(page, label, option, exact=False)  # an area's option also says how many are left to enter
     expect(shows).to_be_visible()
     wait_idle(page)
 
