@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from kpicore.periods import FIRST_YEAR, LAST_YEAR, month_indices
+from kpicore.periods import FIRST_YEAR, LAST_YEAR, month_indices, window
 from kpicore.vocab import Band, Direction, Frequency, PerformanceGroup, Polarity
 
 # Comparisons are made on figures stored to a few decimals; rounding the
@@ -284,6 +284,37 @@ def evaluate(
     frame["dot"] = direction_of_travel(frame["change"], of_measure("dot_threshold"))
     frame["band"] = bands(frame, settings)
     return frame
+
+
+def lookback(settings: Settings = Settings()) -> int:
+    """How many of a measure's reported rows before a figure its derived figures can depend on:
+    ``previous_values`` looks one step back (a quarter at most, so at most three rows), and a band's
+    persistence looks back ``persistence - 1`` reported rows."""
+    return max(max(f.step_months for f in Frequency), settings.persistence - 1)
+
+
+def evaluate_recent(
+    observations: pd.DataFrame,
+    measures: pd.DataFrame,
+    targets: pd.DataFrame,
+    settings: Settings,
+    as_at: str,
+    months: int,
+) -> pd.DataFrame:
+    """``evaluate`` of the figures a window of ``months`` months ending ``as_at`` shows, and of each
+    measure's latest figure up to ``as_at`` (its headline), without evaluating the older history.
+
+    Each measure's latest ``months + lookback(settings)`` reported figures up to ``as_at`` are evaluated:
+    the window holds at most ``months`` of them, and every figure there looks back at most
+    ``lookback`` rows. The rows returned are exactly those of ``evaluate`` for the same figures in
+    the window and the latest; older rows (kept only to be looked back at) are dropped.
+    """
+    upto = observations[(observations["period"] <= as_at) & observations["value"].notna()]
+    newest_first = upto.groupby("measure_id", sort=False).cumcount(ascending=False)
+    evaluated = evaluate(upto[newest_first < months + lookback(settings)], measures, targets, settings)
+    latest = evaluated["period"].eq(evaluated.groupby("measure_id")["period"].transform("max"))
+    shown = evaluated["period"].isin(window(as_at, months)) | latest
+    return evaluated[shown].reset_index(drop=True)
 
 
 IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no change"

@@ -15,8 +15,10 @@ import pytest
 
 from kpicore import store
 from kpicore.cli import main
+from kpicore.periods import window
 from kpicore.reports import scorecard
 from kpicore.reports.explorer import analyse_measure
+from kpicore.rules import evaluate, evaluate_recent
 from kpicore.snapshot import Snapshot
 from kpicore.store.read import OBSERVATION_COLUMNS
 from tests.entry import ADMIN
@@ -93,3 +95,52 @@ def test_the_scorecard_is_the_same_from_a_snapshot_read_row_by_row(region):
                     fast.data_version, fast.rebases, fast.comparators)
     for period, months in ((PERIOD, 13), ("2025-03", 24)):
         pd.testing.assert_frame_equal(scorecard.build(fast, period, months), scorecard.build(slow, period, months))
+
+
+def full_then_cut(snapshot: Snapshot, as_at: str, months: int) -> pd.DataFrame:
+    """``evaluate`` over the whole history, then the rows the window and the headline show."""
+    evaluated = evaluate(snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings)
+    evaluated = evaluated[evaluated["period"] <= as_at]
+    latest = evaluated["period"].eq(evaluated.groupby("measure_id")["period"].transform("max"))
+    return evaluated[evaluated["period"].isin(window(as_at, months)) | latest]
+
+
+def same_rows(recent: pd.DataFrame, full: pd.DataFrame) -> None:
+    key = ["measure_id", "period"]
+    pd.testing.assert_frame_equal(
+        recent.sort_values(key).reset_index(drop=True), full.sort_values(key).reset_index(drop=True)[recent.columns]
+    )
+
+
+@pytest.mark.parametrize(("as_at", "months"), [(PERIOD, 13), ("2025-03", 13), ("2024-12", 1), (PERIOD, 24)])
+def test_the_scorecard_evaluates_only_recent_figures_and_gets_the_full_history_s_answer(region, as_at, months):
+    snapshot = store.load(region)
+    recent = evaluate_recent(
+        snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings, as_at, months
+    )
+    assert len(recent) < len(snapshot.observations) / 2
+    same_rows(recent, full_then_cut(snapshot, as_at, months))
+
+
+def test_the_recent_figures_reach_back_far_enough_for_persistence_and_a_quarter(snapshot):
+    """A quarterly measure whose change in the window's quarter is against the quarter before the
+    window, and a monthly measure worse (within the margin) in the window's first month and the two
+    before it (persistence 3 makes that month significantly worse): evaluating the window's rows
+    alone would lose that change and that band."""
+    quarterly, monthly = snapshot.measures.iloc[0].copy(), snapshot.measures.iloc[1].copy()
+    quarterly[["measure_id", "frequency", "polarity", "dot_threshold"]] = ["q", "quarterly", "higher", 1.0]
+    monthly[["measure_id", "frequency", "polarity", "dot_threshold"]] = ["m", "monthly", "higher", 1.0]
+    rows = [("q", "2021-06", 50.0), ("q", "2021-09", 60.0), ("q", "2021-12", 70.0),
+            ("m", "2021-08", 95.0), ("m", "2021-09", 84.0), ("m", "2021-10", 84.0), ("m", "2021-11", 84.0),
+            ("m", "2021-12", 95.0)]
+    observations = pd.DataFrame(rows, columns=["measure_id", "period", "value"])
+    targets = pd.DataFrame({"measure_id": ["q", "m"], "from_period": ["2021-01"] * 2, "target": [80.0, 90.0],
+                            "tolerance": [75.0, 85.0]})
+    settings = snapshot.settings
+    tiny = Snapshot(snapshot.areas, pd.DataFrame([quarterly, monthly]), targets, observations, settings, 1,
+                    snapshot.rebases.iloc[0:0], snapshot.comparators.iloc[0:0])
+    recent = evaluate_recent(observations, tiny.measures, targets, settings, "2021-12", 2)
+    same_rows(recent, full_then_cut(tiny, "2021-12", 2))
+    by_key = recent.set_index(["measure_id", "period"])
+    assert by_key.loc[("q", "2021-12"), "change"] == 10.0  # the quarter before the window
+    assert by_key.loc[("m", "2021-11"), "band"] == "significantly_worse"  # worse (not beyond the margin) in 09, 10 and 11

@@ -13,7 +13,7 @@ from kpicore import spc
 from kpicore.periods import is_quarter_end, window
 from kpicore.rules import (
     comparators_in_force,
-    evaluate,
+    evaluate_recent,
     headline,
     judge_change,
     suggested_group,
@@ -63,7 +63,9 @@ def build(
     measures = _in_council_order(snapshot, period)
     if area:
         measures = measures[measures["area_id"] == area]
-    evaluated = evaluate(snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings)
+    evaluated = evaluate_recent(
+        snapshot.observations, snapshot.measures, snapshot.targets, snapshot.settings, period, months
+    )
     shown = evaluated["measure_id"].isin(measures["measure_id"])
     evaluated = evaluated if shown.all() else evaluated[shown]
     in_window = evaluated[evaluated["period"].isin(periods)]
