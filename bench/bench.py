@@ -388,6 +388,69 @@ def _browser(db: str) -> dict:
     return result
 
 
+async def _stream_session(url: str, page: str = "scorecard") -> float:
+    """Seconds from opening a session on the server's websocket to the page's script run finished: a
+    client that speaks Streamlit's protocol (asks for ``page`` as a browser does on opening its URL,
+    reads every message the run sends) and draws nothing."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    start = time.perf_counter()
+    stream = url.replace("http://", "ws://", 1) + "/_stcore/stream"
+    async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as socket:
+        request = BackMsg()
+        request.rerun_script.page_name = page
+        await socket.send(request.SerializeToString())
+        async for raw in socket:
+            message = ForwardMsg()
+            message.ParseFromString(raw)
+            if message.WhichOneof("type") == "script_finished":
+                return time.perf_counter() - start
+    raise RuntimeError("the server closed the session before the page's run finished")
+
+
+def _at_once(url: str, count: int) -> list[float]:
+    import asyncio
+
+    async def sessions() -> list[float]:
+        return await asyncio.gather(*[_stream_session(url) for _ in range(count)])
+
+    return asyncio.run(sessions())
+
+
+def _stream(db: str) -> dict:
+    """The server's side of ten people opening the Scorecard at once, seen from outside with no browser
+    drawing anything (``_stream_session``): on a new server, ten at once on cold caches; then, warm,
+    one alone (median of 3) and ten at once; with the server's processor time for the warm ten and
+    its peak memory."""
+    process, url = _server(db)
+    try:
+        cold = _at_once(url, 10)
+        alone = statistics.median(_at_once(url, 1)[0] for _ in range(3))
+        cpu = _server_cpu(process)
+        warm = _at_once(url, 10)
+        server_cpu = _server_cpu(process) - cpu
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+    finally:
+        process.terminate()
+        process_wait(process, 10)
+    return {"cold_ten_median": statistics.median(cold), "cold_ten_max": max(cold), "warm_one": alone,
+            "warm_ten_median": statistics.median(warm), "warm_ten_max": max(warm), "warm_ten_server_cpu": server_cpu,
+            "server_peak": peak}
+
+
+def _stream_alone(db: str) -> float:
+    """One session alone on a new server (cold caches), as ``_stream`` times it."""
+    process, url = _server(db)
+    try:
+        return _at_once(url, 1)[0]
+    finally:
+        process.terminate()
+        process_wait(process, 10)
+
+
 def _startup() -> int:
     return subprocess.run([sys.executable, "-m", "kpicore", "--help"], capture_output=True, cwd=ROOT).returncode
 
@@ -409,6 +472,7 @@ CASES = {
     "browser": (_browser, _scorecard_floor),
     "pages": (_pages, _scorecard_floor),
     "sessions": (_sessions, _session_alone),
+    "stream": (_stream, _stream_alone),
 }
 
 
@@ -437,7 +501,7 @@ def child(case: str, floor: bool, args: list[str]) -> None:
         extra, seconds, cpu = result, result["first"], None
     if case == "pages" and not floor:
         extra, seconds, cpu = result, max(result.values()), None
-    if case == "sessions":
+    if case in ("sessions", "stream"):
         extra, seconds, cpu = (result, result["cold_ten_max"], None) if not floor else ({}, result, None)
     print(json.dumps({"seconds": seconds, "cpu": cpu, "extra": extra}))
 
@@ -598,6 +662,7 @@ def cases_for(dataset: Dataset, files: dict) -> list[tuple[str, object]]:
         ("page", read_only),
         ("browser", read_only),
         ("sessions", read_only),
+        ("stream", read_only),
         *([("pages", read_only)] if "shipped" in dataset.name else []),
         ("return", lambda: [dataset.copy(), str(files["return"])]),
     ]
@@ -624,6 +689,8 @@ DESCRIPTIONS = {
     "return": "import a month's return",
     "sessions": "ten Scorecard sessions at once on cold caches, the slowest (AppTest; floor: one session alone, cold)",
     "pages": "the slowest page's script run, warm caches (AppTest; every page below)",
+    "stream": "ten Scorecard sessions at once on a new server (cold caches), the slowest, at the server's websocket "
+              "(floor: one session alone on a new server)",
 }
 
 
@@ -660,6 +727,17 @@ def report(results: list[dict], markdown: Path | None) -> None:
                 f"{e['cold_ten_max'] / r['floor']:.1f}x one session alone on cold caches ({r['floor']:.2f} s); warm, "
                 f"one alone {e['warm_one']:.3f} s, ten at once {e['warm_ten']:.3f} s each (median), slowest "
                 f"{e['warm_ten_max']:.3f} s."
+            )
+        if r["case"] == "stream":
+            e = r["extra"]
+            lines.append(
+                f"\n{r['data']}, the Scorecard at the server's websocket (`streamlit run`, clients that draw nothing): "
+                f"ten at once on a new server {e['cold_ten_median']:.2f} s each (median), slowest "
+                f"{e['cold_ten_max']:.2f} s = {e['cold_ten_max'] / r['floor']:.1f}x one alone on a new server "
+                f"({r['floor']:.2f} s); warm, one alone {e['warm_one']:.3f} s, ten at once {e['warm_ten_median']:.3f} s "
+                f"each (median), slowest {e['warm_ten_max']:.3f} s = {e['warm_ten_max'] / e['warm_one']:.1f}x one alone "
+                f"(the server's processor time for the ten: {e['warm_ten_server_cpu']:.2f} s); server peak "
+                f"{e['server_peak']:.0f} MiB."
             )
         if r["case"] == "pages":
             lines.append(f"\n{r['data']}, every page's warm script run (AppTest): " + ", ".join(
