@@ -144,3 +144,12 @@ def test_the_recent_figures_reach_back_far_enough_for_persistence_and_a_quarter(
     by_key = recent.set_index(["measure_id", "period"])
     assert by_key.loc[("q", "2021-12"), "change"] == 10.0  # the quarter before the window
     assert by_key.loc[("m", "2021-11"), "band"] == "significantly_worse"  # worse (not beyond the margin) in 09, 10 and 11
+
+
+def test_the_scorecard_reads_only_its_columns_of_the_figures_and_gets_the_same_table(region):
+    """The ``scorecard`` command reads the figures' ``FIGURE_COLUMNS`` only: the same table as from the
+    whole snapshot, and the columns it does not read are not there to be read by mistake."""
+    narrow = store.load(region, scorecard.FIGURE_COLUMNS)
+    assert list(narrow.observations.columns) == scorecard.FIGURE_COLUMNS
+    for period in (PERIOD, "2025-03"):
+        pd.testing.assert_frame_equal(scorecard.build(narrow, period), scorecard.build(store.load(region), period))

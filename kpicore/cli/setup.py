@@ -21,7 +21,7 @@ def _init(args: argparse.Namespace) -> None:
 
 
 def _scorecard(args: argparse.Namespace) -> int | None:
-    snapshot = store.load(args.db)
+    snapshot = store.load(args.db, scorecard.FIGURE_COLUMNS)
     if args.area and args.area not in set(snapshot.areas["area_id"]):
         print(f"unknown area '{args.area}'; areas: {', '.join(snapshot.areas['area_id'])}", file=sys.stderr)
         return 2

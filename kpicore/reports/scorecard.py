@@ -36,6 +36,11 @@ the period's move (``dot``) is ``improving``, ``worsening`` or ``no change`` for
 (an ``↑`` on a lower-is-better measure is worsening; blank without a change)."""
 
 
+FIGURE_COLUMNS = ["measure_id", "period", "value", "performance_group"]
+"""The only columns of the snapshot's figures ``build`` reads: ``store.load(path, FIGURE_COLUMNS)`` reads
+under half the text a whole snapshot holds (the ``scorecard`` command)."""
+
+
 def latest_period(snapshot: Snapshot) -> str:
     """The latest month with any figure."""
     return str(snapshot.observations["period"].max())

@@ -25,9 +25,7 @@ OBSERVATION_COLUMNS = [
 LONG_LAYOUT = ["measure_id", "period", "value", "commentary", "performance_group"]
 TARGET_COLUMNS = ["measure_id", "from_period", "target", "tolerance"]
 
-FIGURE_VERSIONS = f"""
-    SELECT {", ".join(OBSERVATION_COLUMNS)} FROM observation_versions ORDER BY measure_id, period, version_id
-"""
+FIGURE_VERSIONS = "SELECT {columns} FROM observation_versions ORDER BY measure_id, period, version_id"
 """Every version of every figure, each measure and month's versions together, oldest first: one scan of
 the index on ``measure_id, period, version_id`` (no sort, no subquery per row, unlike the ``observations``
 view); ``current_figures`` keeps the current ones."""
@@ -42,14 +40,16 @@ def current_figures(versions: pd.DataFrame) -> pd.DataFrame:
     return versions if current.all() else versions[current].reset_index(drop=True)
 
 
-def load(path: Path | str | None = None) -> Snapshot:
-    """Read the catalogue and the current figures. This is a read-only operation."""
+def load(path: Path | str | None = None, columns: list[str] = OBSERVATION_COLUMNS) -> Snapshot:
+    """Read the catalogue and the current figures (their ``columns``: every one unless told; ``measure_id``,
+    ``period`` and ``value`` always). This is a read-only operation."""
+    columns = [c for c in OBSERVATION_COLUMNS if c in {"measure_id", "period", "value", *columns}]
     with connect(path) as db:
         with db.atomic():
             areas = _frame(db, "SELECT * FROM areas ORDER BY position")
             measures = _frame(db, "SELECT * FROM measures ORDER BY position")
             targets = _frame(db, f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets ORDER BY measure_id, from_period")
-            observations = current_figures(_frame(db, FIGURE_VERSIONS))
+            observations = current_figures(_frame(db, FIGURE_VERSIONS.format(columns=", ".join(columns))))
             comparators = _frame(
                 db, f"SELECT {', '.join(COMPARATOR_COLUMNS)} FROM comparators ORDER BY measure_id, from_period"
             )
