@@ -20,7 +20,7 @@ from kpicore import store
 from kpicore.files.csv_writer import write_csv
 from kpicore.files.excel import scorecard_xlsx
 from kpicore.periods import label
-from kpicore.reports import charts, explorer, scorecard
+from kpicore.reports import explorer, scorecard
 from kpicore.reports.filters import Filters
 from kpicore.snapshot import Snapshot
 from ui import scorecard_html
@@ -178,6 +178,8 @@ def measure_history(measure_id: str, baseline: int | None = None) -> explorer.Me
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(stamp: tuple[str, int, int, int], measure_id: str, baseline: int | None) -> dict:
+    from kpicore.reports import charts  # Altair: imported by the first chart, not by every page's first run
+
     return charts.measure_chart(_measure_history(stamp, measure_id, baseline)).to_dict()
 
 
@@ -189,6 +191,8 @@ def chart_spec(measure_id: str, baseline: int | None = None) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_png(stamp: tuple[str, int, int, int], measure_id: str, baseline: int | None) -> bytes:
+    from kpicore.reports import charts
+
     return charts.chart_png(charts.measure_chart(_measure_history(stamp, measure_id, baseline)))
 
 
