@@ -19,8 +19,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from kpicore import store  # noqa: E402
 from kpicore.store import catalogue  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle  # noqa: E402
-from tests.test_browser_catalogue import pick  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, choose, streamlit_server, wait_idle  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MEASURE = "care-experienced-people-in-education-employment"
@@ -48,11 +47,11 @@ def main(folder: Path = HERE) -> None:
         page.get_by_role("textbox", name="Find a measure").fill("care experienced")
         page.get_by_role("textbox", name="Find a measure").press("Enter")
         expect(page.get_by_text(re.compile(r"^\d of 84 measures"))).to_be_visible()
-        pick(page, page, "Measure", MEASURE_NAME)
+        choose(page, "Measure", MEASURE_NAME)
         expect(page.get_by_text(re.compile(r"^In force at Nov-22: .*England 2021-22"))).to_be_visible()
         wait_idle(page)
         form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Preview"))
-        pick(page, form, "From month", "Apr-23")
+        choose(page, "From month", "Apr-23", scope=form)
         form.get_by_label("Target", exact=True).fill("78")
         form.get_by_role("button", name="Preview").click()
         expect(page.get_by_text("Preview: nothing is saved until you confirm")).to_be_visible()
