@@ -24,18 +24,21 @@ def select_second_row(page, then_shows, value: str) -> None:
     place) and wait until ``then_shows`` has ``value``. A click while the grid is still being redrawn
     after the last run is lost: it is tried again once the page is idle and still does not show it."""
     grid = page.locator("[data-testid=stDataFrame]").first
-    for attempt in range(3):
-        expect(grid.locator("canvas").first).to_be_attached()
+    for _ in range(3):
+        # The grid's accessible cells hold the rows it draws: wait until it draws the row to choose.
+        expect(grid.locator("td").filter(has_text=re.compile(f"^{re.escape(value)}$"))).to_have_count(1)
         box = grid.bounding_box()
+        if box is None:  # redrawn between the two lines above
+            continue
         page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 + 17)  # the second row's selection box
         try:
             expect(then_shows).to_have_value(value, timeout=10_000)
             break
         except AssertionError:
             wait_idle(page)
-            if attempt == 2 or then_shows.input_value() == value:
-                expect(then_shows).to_have_value(value)
+            if then_shows.input_value() == value:
                 break
+    expect(then_shows).to_have_value(value)
     wait_idle(page)
 
 
