@@ -27,6 +27,24 @@ def snapshot(shipped_db) -> Snapshot:
     return store.load(shipped_db)
 
 
+@pytest.fixture(scope="module")
+def database(tmp_path_factory, request) -> Path:
+    """A test module's own database, seeded from the shipped dataset, which its tests may write to
+    (a module may define its own ``database`` instead: ``server`` then serves that one)."""
+    path = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]) / "kpi.sqlite"
+    store.initialise(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(database):
+    """``streamlit run`` against the module's ``database``, for its browser tests; its URL."""
+    from tests.browser import streamlit_server
+
+    with streamlit_server(database) as url:
+        yield url
+
+
 @pytest.fixture
 def app(shipped_db, monkeypatch):
     """An ``AppTest`` of the whole app on the shipped data, with ``downloads(at)`` to read

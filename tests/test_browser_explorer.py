@@ -43,19 +43,6 @@ WATCH_SPINNERS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def database(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("explorer") / "kpi.sqlite"
-    store.initialise(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(database):
-    with streamlit_server(database) as url:
-        yield url
-
-
 def chart(page):
     """The explorer's chart once Vega has drawn it: its element carries the chart's accessible name."""
     element = page.get_by_test_id("stVegaLiteChart")

@@ -16,7 +16,7 @@ from kpicore import store
 from kpicore.periods import label
 from kpicore.workflows import submission
 from tests.accessibility import serious
-from tests.browser import choose, open_page, streamlit_server, wait_idle
+from tests.browser import choose, open_page, wait_idle
 from tests.entry import writable_db
 
 pytestmark = pytest.mark.browser
@@ -26,12 +26,6 @@ NEW_USER = "new.owner@council.gov.uk"
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     return writable_db(tmp_path_factory.mktemp("pages"))
-
-
-@pytest.fixture(scope="module")
-def server(database):
-    with streamlit_server(database) as url:
-        yield url
 
 
 def grid_text(page, index: int = 0):

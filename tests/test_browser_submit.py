@@ -11,26 +11,13 @@ from playwright.sync_api import expect
 
 from kpicore import store
 from tests.browser import choose as pick
-from tests.browser import open_page, streamlit_server, wait_idle
+from tests.browser import open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 MEASURE = "initial-contact-decisions-made-within"
 MEASURE_NAME = "% of Initial contact decisions made within 24 hours"
 BAD = f"measure_id,period,value,commentary\n{MEASURE},2022-12,\"78,4\",Two vacancies\n".encode()
 FIXED = BAD.replace(b'"78,4"', b"78.4")
-
-
-@pytest.fixture(scope="module")
-def database(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("entry") / "kpi.sqlite"
-    store.initialise(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(database):
-    with streamlit_server(database) as url:
-        yield url
 
 
 def choose_file(page, name: str, data: bytes) -> None:

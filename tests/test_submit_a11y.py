@@ -49,14 +49,6 @@ MONTH = "2022-12"
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory) -> Path:
-    """The shipped data, never written to by these tests: the form's month stays Dec-22."""
-    path = tmp_path_factory.mktemp("submit-a11y") / "kpi.sqlite"
-    store.initialise(path)
-    return path
-
-
-@pytest.fixture(scope="module")
 def form_rows(database) -> pd.DataFrame:
     """The form's measures for Dec-22, in the form's order."""
     snapshot = store.load(database)
@@ -67,12 +59,6 @@ def form_rows(database) -> pd.DataFrame:
 def first_area(form_rows) -> pd.DataFrame:
     """The measures the form opens at for Dec-22: the first area (nothing entered yet)."""
     return form_rows[form_rows["area_id"] == form_rows["area_id"].iloc[0]]
-
-
-@pytest.fixture(scope="module")
-def server(database):
-    with streamlit_server(database) as url:
-        yield url
 
 
 @pytest.fixture

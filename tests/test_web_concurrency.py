@@ -26,7 +26,7 @@ from kpicore import store
 from kpicore.periods import label
 from kpicore.vocab import Band
 from kpicore.workflows import submission
-from tests.browser import open_page, streamlit_server, wait_idle
+from tests.browser import open_page, wait_idle
 from tests.test_browser_submit import choose
 from ui.present import band_text
 
@@ -46,19 +46,6 @@ class Round:
     seconds: float
     sent: int
     found: int
-
-
-@pytest.fixture(scope="module")
-def database(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("concurrency") / "kpi.sqlite"
-    store.initialise(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(database):
-    with streamlit_server(database) as url:
-        yield url
 
 
 @pytest.fixture
