@@ -310,11 +310,21 @@ def evaluate_recent(
     the window and the latest; older rows (kept only to be looked back at) are dropped.
     """
     upto = observations[(observations["period"] <= as_at) & observations["value"].notna()]
-    newest_first = upto.groupby("measure_id", sort=False).cumcount(ascending=False)
-    evaluated = evaluate(upto[newest_first < months + lookback(settings)], measures, targets, settings)
-    latest = evaluated["period"].eq(evaluated.groupby("measure_id")["period"].transform("max"))
-    shown = evaluated["period"].isin(window(as_at, months)) | latest
+    evaluated = evaluate(upto[_newest_first(upto) < months + lookback(settings)], measures, targets, settings)
+    shown = evaluated["period"].isin(window(as_at, months)) | (_newest_first(evaluated) == 0)
     return evaluated[shown].reset_index(drop=True)
+
+
+def _newest_first(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's place among its measure's rows, newest period first (0 for the latest), in any row order:
+    integer codes sorted with numpy (``_history_order``), no grouping by text."""
+    order = _history_order(frame)
+    measures = pd.factorize(frame["measure_id"])[0][order]
+    starts = np.r_[True, measures[1:] != measures[:-1]] if len(order) else np.zeros(0, dtype=bool)
+    ends = np.flatnonzero(np.r_[starts[1:], True]) if len(order) else np.zeros(0, dtype=np.int64)
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = ends[np.cumsum(starts) - 1] - np.arange(len(order))
+    return place
 
 
 IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no change"

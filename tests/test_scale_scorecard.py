@@ -120,6 +120,8 @@ def test_the_scorecard_evaluates_only_recent_figures_and_gets_the_full_history_s
     )
     assert len(recent) < len(snapshot.observations) / 2
     same_rows(recent, full_then_cut(snapshot, as_at, months))
+    shuffled = snapshot.observations.sample(frac=1.0, random_state=7)
+    same_rows(evaluate_recent(shuffled, snapshot.measures, snapshot.targets, snapshot.settings, as_at, months), recent)
 
 
 def test_the_recent_figures_reach_back_far_enough_for_persistence_and_a_quarter(snapshot):
@@ -141,6 +143,9 @@ def test_the_recent_figures_reach_back_far_enough_for_persistence_and_a_quarter(
                     snapshot.rebases.iloc[0:0], snapshot.comparators.iloc[0:0])
     recent = evaluate_recent(observations, tiny.measures, targets, settings, "2021-12", 2)
     same_rows(recent, full_then_cut(tiny, "2021-12", 2))
+    shuffled = observations.sample(frac=1.0, random_state=2).set_axis(range(100, 100 + len(observations)))
+    same_rows(evaluate_recent(shuffled, tiny.measures, targets, settings, "2021-12", 2), recent)  # in any row order
+    assert evaluate_recent(observations.iloc[0:0], tiny.measures, targets, settings, "2021-12", 2).empty
     by_key = recent.set_index(["measure_id", "period"])
     assert by_key.loc[("q", "2021-12"), "change"] == 10.0  # the quarter before the window
     assert by_key.loc[("m", "2021-11"), "band"] == "significantly_worse"  # worse (not beyond the margin) in 09, 10 and 11
