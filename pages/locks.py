@@ -23,26 +23,26 @@ else:
     rows = words.locks_table(locked)
     st.dataframe(rows, hide_index=True, width="stretch", column_config=words.column_help(rows))
 
+
+def month_form(place, name: str, months: list[str], index: int, example: str, change) -> None:
+    """The form that does ``name`` ("lock" or "unlock") to one of ``months`` with a reason, through ``change``."""
+    with place.form(name, clear_on_submit=True):
+        period = st.selectbox(f"Month to {name}", months, format_func=label, index=index, key=f"{name}_period")
+        reason = st.text_input("Reason", placeholder=example, key=f"{name}_reason")
+        if st.form_submit_button(f"{name.capitalize()} month", key=name):
+            try:
+                change(database, period, user=me.email, reason=reason)
+                entry.flash(f"{label(period)} {name}ed.")
+            except (PermissionDenied, ValueError) as error:
+                st.error(f"Nothing was changed: {identity.plain(str(error))}")
+
+
 left, right = st.columns(2)
-with left.form("lock", clear_on_submit=True):
-    months = submission.open_months(data.snapshot())
-    period = st.selectbox("Month to lock", months, format_func=label, index=months.index(submission.next_due(data.snapshot())), key="lock_period")
-    reason = st.text_input("Reason", placeholder="Signed off at the December performance board", key="lock_reason")
-    if st.form_submit_button("Lock month", key="lock"):
-        try:
-            store.lock(database, period, user=me.email, reason=reason)
-            entry.flash(f"{label(period)} locked.")
-        except (PermissionDenied, ValueError) as error:
-            st.error(f"Nothing was changed: {identity.plain(str(error))}")
+snapshot = data.snapshot()
+months = submission.open_months(snapshot)
+month_form(left, "lock", months, months.index(submission.next_due(snapshot)),
+           "Signed off at the December performance board", store.lock)
 if locked.empty:
     right.markdown("**Unlock a month**: no month is locked.")
 else:
-    with right.form("unlock", clear_on_submit=True):
-        period = st.selectbox("Month to unlock", locked["period"].tolist(), format_func=label, key="unlock_period")
-        reason = st.text_input("Reason", placeholder="Reopened to correct a late return", key="unlock_reason")
-        if st.form_submit_button("Unlock month", key="unlock"):
-            try:
-                store.unlock(database, period, user=me.email, reason=reason)
-                entry.flash(f"{label(period)} unlocked.")
-            except (PermissionDenied, ValueError) as error:
-                st.error(f"Nothing was changed: {identity.plain(str(error))}")
+    month_form(right, "unlock", locked["period"].tolist(), 0, "Reopened to correct a late return", store.unlock)
