@@ -164,13 +164,10 @@ def _catalogue(commands) -> None:
     _measures_parsers(commands, writer)
     _targets_parsers(commands, writer)
 
-    comparators = commands.add_parser("comparators", help="list, set and import comparators (admins)")
-    actions = comparators.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="every comparator entry (CSV)")
-    listing.add_argument("--measure", help="one measure (its id)")
-    one = actions.add_parser("set", parents=[writer], help="a measure's comparator from a month")
-    one.add_argument("measure_id", metavar="ID")
-    one.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month it applies to")
+    actions, one = _dated_entries(
+        commands, "comparators", "list, set and import comparators (admins)", "every comparator entry (CSV)",
+        "a measure's comparator from a month", writer,
+    )
     one.add_argument("--value", type=float, help="the comparator's figure, in the measure's unit")
     one.add_argument("--label", help='where it comes from ("England 2022-23"), or the comparator itself')
     _import_parser(actions, "comparators")
@@ -230,14 +227,23 @@ def _measure_numbers(parser: argparse.ArgumentParser) -> None:
                         help="change that turns the direction-of-travel arrow (default 1)")
 
 
-def _targets_parsers(commands, writer: argparse.ArgumentParser) -> None:
-    targets = commands.add_parser("targets", help="list, set, end and import targets (admins)")
-    actions = targets.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="every target entry, ended ones included (CSV)")
+def _dated_entries(commands, name: str, about: str, listed: str, setting: str, writer: argparse.ArgumentParser):
+    """``NAME list [--measure ID]`` and ``NAME set ID --from MONTH``, the start of every command over catalogue
+    entries in force from a month (targets, comparators); the subcommands' parsers and the ``set`` parser."""
+    actions = commands.add_parser(name, help=about).add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help=listed)
     listing.add_argument("--measure", help="one measure (its id)")
-    one = actions.add_parser("set", parents=[writer], help="a measure's target (and tolerance) from a month")
+    one = actions.add_parser("set", parents=[writer], help=setting)
     one.add_argument("measure_id", metavar="ID")
     one.add_argument("--from", dest="from_period", type=month_argument, required=True, help="first month it applies to")
+    return actions, one
+
+
+def _targets_parsers(commands, writer: argparse.ArgumentParser) -> None:
+    actions, one = _dated_entries(
+        commands, "targets", "list, set, end and import targets (admins)",
+        "every target entry, ended ones included (CSV)", "a measure's target (and tolerance) from a month", writer,
+    )
     one.add_argument("--target", type=float, required=True, help="in the measure's unit")
     tolerance = one.add_mutually_exclusive_group()
     tolerance.add_argument("--tolerance", type=float, help="on the worse side (default: proposed, 5%% of the target)")
