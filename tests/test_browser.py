@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from kpicore.files.csv_writer import write_csv
 from kpicore.reports import scorecard
 from kpicore.vocab import BAND_STYLE, Band
-from tests.browser import ROOT, open_page, streamlit_server, wait_idle
+from tests.browser import ROOT, choose, open_page, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 # The names Streamlit's legacy multipage mode gives the files beside and under pages/: the
@@ -222,8 +222,7 @@ def test_download_csv_and_excel_from_the_browser(server, page, snapshot, tmp_pat
 
 def test_choose_a_period_with_the_widget(server, page):
     open_page(page, f"{server}/scorecard")
-    page.get_by_label("Scorecard as at").click()
-    page.get_by_role("option", name="Jun-22").click()
+    choose(page, "Scorecard as at", "Jun-22")
     expect(page.get_by_text("13 months ending Jun-22")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]period=2022-06\b"))
     wait_idle(page)  # the run that shows Jun-22 has finished: the download is Jun-22's

@@ -136,8 +136,7 @@ def test_axe_finds_nothing_serious_in_the_scorecard(server, browser, size):
 
 def test_the_month_selector_moves_the_window(server, page):
     open_page(page, f"{server}/scorecard")
-    page.get_by_label("Scorecard as at").click()
-    page.get_by_role("option", name="Jun-22").click()
+    choose(page, "Scorecard as at", "Jun-22")
     expect_count(page, "13 months ending Jun-22: 84 of 84 measures")
     headers = page.locator("table.sc").first.locator("thead th").all_inner_texts()
     assert [h.replace("\n", "") for h in headers[1:14]] == [label(m) for m in window("2022-06", 13)]
