@@ -19,6 +19,12 @@ MEASURE_NAME = "% of Initial contact decisions made within 24 hours"
 REASON = "Target reset by the performance board"
 
 
+def tab_form(page, tab: str, button: str):
+    """Open the catalogue's tab ``tab`` and return its form: the one with the button ``button``."""
+    page.get_by_role("tab", name=tab, exact=True).click()
+    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name=button))
+
+
 def select_second_row(page, then_shows, value: str) -> None:
     """Tick the second row's selection box in the page's first grid (drawn on a canvas: a click at its
     place) and wait until ``then_shows`` has ``value``. A click while the grid is still being redrawn
@@ -132,8 +138,7 @@ def test_every_other_catalogue_control(tmp_path, page):
         expect(page.get_by_text(re.compile(r"^In force at Nov-21: target"))).to_be_visible()
         wait_idle(page)
 
-        page.get_by_role("tab", name="Comparator", exact=True).click()
-        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save the comparator"))
+        form = tab_form(page, "Comparator", "Save the comparator")
         form.get_by_label("Comparator value").fill("70")
         form.get_by_label("Source or comparator text").fill("England 2021-22")
         form.get_by_label("Reason (required)").fill("Published national figures")
@@ -143,37 +148,32 @@ def test_every_other_catalogue_control(tmp_path, page):
         measure_id = found["measure_id"].iloc[1]
         assert store.load(database).comparators.query("measure_id == @measure_id")["label"].iloc[-1] == "England 2021-22"
 
-        page.get_by_role("tab", name="End or remove a target", exact=True).click()
-        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="End the target"))
+        form = tab_form(page, "End or remove a target", "End the target")
         form.get_by_label("Reason (required)").fill("No agreed target")
         form.get_by_role("button", name="End the target").click()
         expect(page.get_by_text(re.compile(rf"^Saved: {re.escape(second)} has no target from"))).to_be_visible()
         wait_idle(page)
 
-        page.get_by_role("tab", name="Retire or reinstate", exact=True).click()
-        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Retire the measure"))
+        form = tab_form(page, "Retire or reinstate", "Retire the measure")
         form.get_by_label("Reason (required)").fill("Replaced")
         form.get_by_role("button", name="Retire the measure").click()
         expect(page.get_by_text(re.compile(rf"^Retired {re.escape(second)} from"))).to_be_visible()
         wait_idle(page)
-        page.get_by_role("tab", name="Retire or reinstate", exact=True).click()
-        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Reinstate the measure"))
+        form = tab_form(page, "Retire or reinstate", "Reinstate the measure")
         form.get_by_label("Reason (required)").fill("Back again")
         form.get_by_role("button", name="Reinstate the measure").click()
         expect(page.get_by_text(f"Reinstated {second}.")).to_be_visible()
         wait_idle(page)
         assert store.load(database).measures.set_index("measure_id")["retired_from"].isna()[measure_id]
 
-        page.get_by_role("tab", name="Add an area", exact=True).click()
-        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add the area"))
+        form = tab_form(page, "Add an area", "Add the area")
         form.get_by_role("textbox", name="Id").fill("early-help")
         form.get_by_label("Name").fill("Early Help")
         form.get_by_label("Reason (required)").fill("New service")
         form.get_by_role("button", name="Add the area").click()
         expect(page.get_by_text("Added the area Early Help.")).to_be_visible()
         wait_idle(page)
-        page.get_by_role("tab", name="Rename an area", exact=True).click()
-        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Rename the area"))
+        form = tab_form(page, "Rename an area", "Rename the area")
         choose(page, "Area", "Early Help", scope=form.locator(".st-key-rename_area_id"))
         form.get_by_label("New name").fill("Early Help and Prevention")
         form.get_by_label("Reason (required)").fill("Service renamed")
@@ -196,8 +196,7 @@ def test_every_other_catalogue_control(tmp_path, page):
         expect(page.locator("[data-stale=true]")).to_have_count(0)  # the download's rerun has drawn the page
         wait_idle(page)
 
-        page.get_by_role("tab", name="Edit the measure", exact=True).click()
-        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save changes"))
+        form = tab_form(page, "Edit the measure", "Save changes")
         form.get_by_label("Name", exact=True).fill(second + " (revised)")
         form.get_by_text("Killer KPI", exact=True).click()
         form.get_by_label("Reason (required)").fill("Renamed by the board")
@@ -207,8 +206,7 @@ def test_every_other_catalogue_control(tmp_path, page):
         edited = store.load(database).measures.set_index("measure_id").loc[measure_id]
         assert edited["name"] == second + " (revised)" and bool(edited["killer_kpi"]) != bool(found["killer_kpi"].iloc[1])
 
-        page.get_by_role("tab", name="Add a measure", exact=True).click()
-        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add the measure"))
+        form = tab_form(page, "Add a measure", "Add the measure")
         form.get_by_role("textbox", name="Id").fill("initial-visits-within-3-days")
         form.get_by_label("Name", exact=True).fill("% of initial visits within 3 days")
         form.get_by_label("Reason (required)").fill("New measure agreed for 2023-24")
